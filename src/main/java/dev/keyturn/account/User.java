@@ -1,0 +1,71 @@
+package dev.keyturn.account;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import dev.keyturn.token.TokenSubject;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
+
+/** An account. {@code email} is always stored in its {@link EmailAddress#normalize normalised} form. */
+@Entity
+@Table(name = "users")
+public class User extends PanacheEntityBase {
+
+    public static final String ROLE_USER = "user";
+    public static final String ROLE_ADMIN = "admin";
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String username;
+
+    @Column(nullable = false)
+    public String email;
+
+    @Column(name = "password_hash", nullable = false)
+    public String passwordHash;
+
+    @Column(name = "email_verified", nullable = false)
+    public boolean emailVerified;
+
+    @Column(nullable = false)
+    public boolean disabled;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false, columnDefinition = "text[]")
+    public List<String> roles = new ArrayList<>(List.of(ROLE_USER));
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public static Uni<User> findByEmail(String normalizedEmail) {
+        return find("email", normalizedEmail).firstResult();
+    }
+
+    public static Uni<Boolean> usernameTaken(String username) {
+        return count("lower(username) = lower(?1)", username).map(n -> n > 0);
+    }
+
+    public boolean isAdmin() {
+        return roles.contains(ROLE_ADMIN);
+    }
+
+    public TokenSubject tokenSubject() {
+        return new TokenSubject(id, username, email, emailVerified, List.copyOf(roles));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.keyturn.account;
+
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.keyturn.web.ErrorCode;
+import dev.keyturn.web.Problem;
+import dev.keyturn.web.ProblemException;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+@Path("/users")
+@Authenticated
+@Tag(name = "Users")
+@SecurityRequirement(name = "SecurityScheme")
+@Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", description = "invalid_token: missing, invalid, expired or revoked access token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class UserResource {
+
+    private final AccountService accounts;
+    private final JsonWebToken caller;
+
+    public UserResource(AccountService accounts, JsonWebToken caller) {
+        this.accounts = accounts;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path("/me")
+    @Operation(summary = "The calling user")
+    @APIResponse(responseCode = "200", description = "The user",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
+    public Uni<UserView> me() {
+        return user(UUID.fromString(caller.getSubject()));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A user by id: one's own, or any for an admin")
+    @APIResponse(responseCode = "200", description = "The user",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "403", description = "forbidden: neither one's own id nor an admin",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "not_found",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<UserView> byId(@PathParam("id") String id) {
+        boolean own = id.equals(caller.getSubject());
+        if (!own && !caller.getGroups().contains(User.ROLE_ADMIN)) {
+            throw new ProblemException(ErrorCode.FORBIDDEN, "You may read only your own account.");
+        }
+        UUID userId;
+        try {
+            userId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
+        }
+        return user(userId);
+    }
+
+    private Uni<UserView> user(UUID id) {
+        return accounts.find(id).map(user -> {
+            if (user == null) {
+                throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
+            }
+            return UserView.of(user);
+        });
+    }
+}

@@ -1,0 +1,114 @@
+package dev.keyturn.session;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.Problem;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+/** Login, refresh and logout. Token answers are never cached. */
+@Path("/auth")
+@Tag(name = "Sessions")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+
+    private final SessionService sessions;
+    private final RefreshTokenCookie cookie;
+
+    public AuthResource(SessionService sessions, RefreshTokenCookie cookie) {
+        this.sessions = sessions;
+        this.cookie = cookie;
+    }
+
+    @POST
+    @Path("/login")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Log in with email and password", description = "Starts a session. With header "
+            + "X-Refresh-Token-Transport: cookie the refresh token is set as an HttpOnly cookie instead of the body.")
+    @APIResponse(responseCode = "200", description = "Tokens",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed or malformed_request", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "invalid_credentials: unknown email or wrong password, alike",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "account_disabled or email_not_verified", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> login(@Valid @NotNull Requests.Login request,
+            @Parameter(in = ParameterIn.HEADER, description = "'cookie' to receive the refresh token as a cookie")
+            @HeaderParam(RefreshTokenCookie.TRANSPORT_HEADER) String transport,
+            @Context HttpServerRequest http) {
+        return sessions.login(request, ClientInfo.of(http)).map(tokens -> tokenResponse(tokens, transport));
+    }
+
+    @POST
+    @Path("/refresh")
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    @Operation(summary = "Rotate a refresh token", description = "Answers a NEW refresh token; the presented one "
+            + "is used up. Presenting a used token again (outside the grace window) revokes the whole session. "
+            + "Reads the refresh_token cookie when the body has no refresh_token.")
+    @APIResponse(responseCode = "200", description = "Tokens",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class)))
+    @APIResponse(responseCode = "401", description = "invalid_refresh_token", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> refresh(@Valid Requests.Refresh request,
+            @CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
+            @HeaderParam(RefreshTokenCookie.TRANSPORT_HEADER) String transport,
+            @Context HttpServerRequest http) {
+        String token = request != null && request.refreshToken() != null ? request.refreshToken() : refreshCookie;
+        return sessions.refresh(token, ClientInfo.of(http)).map(tokens -> tokenResponse(tokens, transport));
+    }
+
+    @POST
+    @Path("/logout")
+    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    @Operation(summary = "End sessions", description = "scope: local (this session, default), global (every "
+            + "session of the user) or others (all but this one). The session is named by the refresh token (body "
+            + "or cookie) or by a Bearer access token. Unknown or revoked tokens also answer 204.")
+    @APIResponse(responseCode = "204", description = "Done (also for an unknown token); clears the cookie")
+    @APIResponse(responseCode = "400", description = "validation_failed: unknown scope", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> logout(@Valid Requests.Logout request,
+            @CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServerRequest http) {
+        String refreshToken = request != null && request.refreshToken() != null ? request.refreshToken() : refreshCookie;
+        String accessToken = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : null;
+        String scope = request == null ? null : request.scope();
+        return sessions.logout(refreshToken, accessToken, scope, ClientInfo.of(http))
+                .map(ignored -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
+    }
+
+    private Response tokenResponse(TokenResponse tokens, String transport) {
+        Response.ResponseBuilder response = Response.ok()
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Pragma", "no-cache");
+        if (RefreshTokenCookie.requested(transport)) {
+            return response.header(HttpHeaders.SET_COOKIE, cookie.set(tokens.refreshToken(), tokens.refreshExpiresIn()))
+                    .entity(tokens.withoutRefreshToken())
+                    .build();
+        }
+        return response.entity(tokens).build();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.keyturn.session;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.keyturn.token.RevokedSessions;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Ends sessions. Inside the caller's transaction it marks the rows revoked and queues a PostgreSQL
+ * NOTIFY, which the database delivers to every replica only if the transaction commits
+ * ({@link RevocationListener}); {@link #remember} then makes this replica reject the sessions' access
+ * tokens at once, without waiting for its own notification.
+ */
+@ApplicationScoped
+public class SessionRevocations {
+
+    public static final String CHANNEL = "keyturn_session_revoked";
+    /** NOTIFY payloads must stay under 8000 bytes; 37 bytes per id. */
+    private static final int IDS_PER_NOTIFICATION = 150;
+
+    private final RevokedSessions revokedSessions;
+
+    public SessionRevocations(RevokedSessions revokedSessions) {
+        this.revokedSessions = revokedSessions;
+    }
+
+    /** Which of a user's active sessions to end. */
+    public enum Scope {
+        /** only the given session */
+        ONLY,
+        /** every session of the user */
+        ALL,
+        /** every session of the user but the given one */
+        ALL_BUT
+    }
+
+    /**
+     * Revokes active sessions of a user, inside the current transaction.
+     *
+     * @param sessionId the session that {@code scope} refers to; ignored for {@link Scope#ALL}
+     * @return the ids of the sessions this call revoked
+     */
+    public Uni<List<UUID>> revoke(UUID userId, Scope scope, UUID sessionId, String reason) {
+        Instant now = Instant.now();
+        Uni<List<UserSession>> sessions = switch (scope) {
+            case ONLY -> UserSession.list("id = ?1 and userId = ?2 and revokedAt is null", sessionId, userId);
+            case ALL -> UserSession.list("userId = ?1 and revokedAt is null", userId);
+            case ALL_BUT -> UserSession.list("userId = ?1 and revokedAt is null and id <> ?2", userId, sessionId);
+        };
+        return sessions.chain(found -> {
+            List<UUID> ids = new ArrayList<>(found.size());
+            for (UserSession session : found) {
+                session.revokedAt = now;
+                session.revokedReason = reason;
+                ids.add(session.id);
+            }
+            return notifyReplicas(ids).replaceWith(ids);
+        });
+    }
+
+    /** Marks one already-loaded session revoked, inside the current transaction. */
+    public Uni<Void> revoke(UserSession session, String reason) {
+        session.revokedAt = Instant.now();
+        session.revokedReason = reason;
+        return notifyReplicas(List.of(session.id));
+    }
+
+    /** Makes this replica reject the sessions' access tokens now; call after the revoking transaction committed. */
+    public void remember(List<UUID> sessionIds) {
+        sessionIds.forEach(id -> revokedSessions.add(id.toString()));
+    }
+
+    private Uni<Void> notifyReplicas(List<UUID> ids) {
+        Uni<Void> sent = Uni.createFrom().voidItem();
+        for (int from = 0; from < ids.size(); from += IDS_PER_NOTIFICATION) {
+            List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_NOTIFICATION));
+            String payload = String.join(",", chunk.stream().map(UUID::toString).toList());
+            sent = sent.chain(() -> Panache.getSession().chain(session -> session
+                    .createNativeQuery("select 1 from (select pg_notify(:channel, :payload)) as sent", Integer.class)
+                    .setParameter("channel", CHANNEL)
+                    .setParameter("payload", payload)
+                    .getSingleResult())
+                    .replaceWithVoid());
+        }
+        return sent;
+    }
+}

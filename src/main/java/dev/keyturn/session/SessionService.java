@@ -1,0 +1,247 @@
+package dev.keyturn.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import dev.keyturn.account.EmailAddress;
+import dev.keyturn.account.PasswordHasher;
+import dev.keyturn.account.User;
+import dev.keyturn.audit.AuditLog;
+import dev.keyturn.audit.AuditType;
+import dev.keyturn.token.AccessTokenIssuer;
+import dev.keyturn.token.AccessTokenParser;
+import dev.keyturn.token.RefreshTokens;
+import dev.keyturn.token.TokenConfig;
+import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.ErrorCode;
+import dev.keyturn.web.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Login, refresh-token rotation with reuse detection, and logout.
+ * <p>
+ * Rotation runs in one transaction under the session row's lock ({@code SELECT … FOR UPDATE}), so
+ * concurrent presenters of one token, on one replica or several, are served one after the other:
+ * <ul>
+ * <li>the session's current token rotates: it is marked used and its child becomes current;</li>
+ * <li>the immediate parent of the current token, within the grace window after it was used, gets the
+ * current token again (the same bytes: see {@link RefreshTokens}), so the family stays one chain;</li>
+ * <li>any other token of the session is a replay: the whole session is revoked.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class SessionService {
+
+    private static final Logger LOG = Logger.getLogger(SessionService.class);
+    static final String REASON_REUSE = "refresh_token_reuse";
+    static final String REASON_LOGOUT = "logout";
+
+    private final PasswordHasher passwordHasher;
+    private final AccessTokenIssuer accessTokens;
+    private final AccessTokenParser accessTokenParser;
+    private final RefreshTokens refreshTokens;
+    private final SessionRevocations revocations;
+    private final AuditLog auditLog;
+    private final TokenConfig config;
+
+    public SessionService(PasswordHasher passwordHasher, AccessTokenIssuer accessTokens,
+            AccessTokenParser accessTokenParser, RefreshTokens refreshTokens, SessionRevocations revocations,
+            AuditLog auditLog, TokenConfig config) {
+        this.passwordHasher = passwordHasher;
+        this.accessTokens = accessTokens;
+        this.accessTokenParser = accessTokenParser;
+        this.refreshTokens = refreshTokens;
+        this.revocations = revocations;
+        this.auditLog = auditLog;
+        this.config = config;
+    }
+
+    public Uni<TokenResponse> login(Requests.Login request, ClientInfo client) {
+        String email = EmailAddress.normalize(request.email());
+        return Panache.withSession(() -> User.findByEmail(email))
+                .chain(user -> passwordHasher.matches(request.password(), user == null ? null : user.passwordHash)
+                        .chain(matches -> matches ? startSession(user, client) : loginFailed(user, client)));
+    }
+
+    private Uni<TokenResponse> loginFailed(User user, ClientInfo client) {
+        // The same answer, and the same work, whether the account exists or not.
+        return Panache.withTransaction(() -> auditLog.record(AuditType.LOGIN_FAILED, user == null ? null : user.id, null,
+                client, Map.of("reason", user == null ? "unknown_account" : "wrong_password")))
+                .chain(() -> Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CREDENTIALS,
+                        "The email or password is wrong.")));
+    }
+
+    private Uni<TokenResponse> startSession(User user, ClientInfo client) {
+        if (user.disabled) {
+            return Uni.createFrom().failure(new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled."));
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        UserSession session = new UserSession();
+        session.id = UUID.randomUUID();
+        session.userId = user.id;
+        session.createdAt = now;
+        session.lastUsedAt = now;
+        session.expiresAt = now.plus(config.sessionLifetime());
+        session.userAgent = client.userAgent();
+        session.ip = client.ip();
+        String jti = refreshTokens.newId();
+        RefreshToken token = newToken(session, null, jti, now);
+        session.currentTokenId = token.id;
+        return Panache.withTransaction(() -> session.persist()
+                .chain(token::persist)
+                .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client)))
+                .map(ignored -> tokens(user, session, jti, token, now));
+    }
+
+    public Uni<TokenResponse> refresh(String presentedToken, ClientInfo client) {
+        RefreshTokens.Claims presented = refreshTokens.verify(presentedToken);
+        if (presented == null) {
+            return invalidRefreshToken();
+        }
+        return Panache.withTransaction(() -> UserSession.<UserSession> findById(presented.sessionId(),
+                LockModeType.PESSIMISTIC_WRITE)
+                .chain(session -> rotate(session, presented, client)))
+                .chain(outcome -> {
+                    if (outcome.reusedSession() != null) {
+                        revocations.remember(List.of(outcome.reusedSession()));
+                        LOG.warnf("refresh token reuse detected; session %s revoked", outcome.reusedSession());
+                        return invalidRefreshToken();
+                    }
+                    return Uni.createFrom().item(outcome.tokens());
+                });
+    }
+
+    /** Either new tokens, or the id of a session that a replay just revoked (committed, then answered 401). */
+    private record Outcome(TokenResponse tokens, UUID reusedSession) {
+    }
+
+    private Uni<Outcome> rotate(UserSession session, RefreshTokens.Claims presented, ClientInfo client) {
+        Instant now = Instant.now();
+        if (session == null || !session.userId.equals(presented.userId()) || !session.isActive(now)
+                || session.currentTokenId == null) {
+            return invalidRefreshToken();
+        }
+        byte[] presentedHash = RefreshTokens.hash(presented.jti());
+        return RefreshToken.<RefreshToken> findById(session.currentTokenId).chain(current -> {
+            if (current == null) {
+                return invalidRefreshToken();
+            }
+            if (Arrays.equals(current.tokenHash, presentedHash)) {
+                return activeUser(session).chain(user -> rotateCurrent(user, session, current, presented, client));
+            }
+            return isGraceParent(current, presentedHash, presented.jti(), now).chain(parent -> parent
+                    ? activeUser(session).map(user -> reissueCurrent(user, session, current, presented))
+                    : replay(session, client));
+        });
+    }
+
+    private Uni<Outcome> rotateCurrent(User user, UserSession session, RefreshToken current,
+            RefreshTokens.Claims presented, ClientInfo client) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        current.usedAt = Instant.now();
+        String childJti = refreshTokens.childId(presented.jti());
+        RefreshToken child = newToken(session, current.id, childJti, now);
+        session.currentTokenId = child.id;
+        session.lastUsedAt = now;
+        session.ip = client.ip();
+        session.userAgent = client.userAgent();
+        return child.persist().map(ignored -> new Outcome(tokens(user, session, childJti, child, now), null));
+    }
+
+    /** The answer for the parent within the grace window: the current token again, byte for byte. */
+    private Outcome reissueCurrent(User user, UserSession session, RefreshToken current, RefreshTokens.Claims presented) {
+        String currentJti = refreshTokens.childId(presented.jti());
+        return new Outcome(tokens(user, session, currentJti, current, Instant.now()), null);
+    }
+
+    private Uni<Boolean> isGraceParent(RefreshToken current, byte[] presentedHash, String presentedJti, Instant now) {
+        Duration grace = config.reuseGracePeriod();
+        if (grace.isZero() || grace.isNegative() || current.parentId == null
+                || !Arrays.equals(current.tokenHash, RefreshTokens.hash(refreshTokens.childId(presentedJti)))) {
+            return Uni.createFrom().item(false);
+        }
+        return RefreshToken.<RefreshToken> findById(current.parentId).map(parent -> parent != null
+                && Arrays.equals(parent.tokenHash, presentedHash)
+                && parent.usedAt != null
+                && !now.isAfter(parent.usedAt.plus(grace)));
+    }
+
+    private Uni<Outcome> replay(UserSession session, ClientInfo client) {
+        return revocations.revoke(session, REASON_REUSE)
+                .chain(() -> auditLog.record(AuditType.REFRESH_TOKEN_REUSE, session.userId, session.id, client))
+                .map(ignored -> new Outcome(null, session.id));
+    }
+
+    private static Uni<User> activeUser(UserSession session) {
+        return User.<User> findById(session.userId).chain(user -> user == null || user.disabled
+                ? invalidRefreshToken()
+                : Uni.createFrom().item(user));
+    }
+
+    public Uni<Void> logout(String refreshToken, String accessToken, String scope, ClientInfo client) {
+        UUID userId;
+        UUID sessionId;
+        RefreshTokens.Claims refresh = refreshToken == null ? null : refreshTokens.verify(refreshToken);
+        JsonWebToken access = refresh == null && accessToken != null ? accessTokenParser.parseOrNull(accessToken) : null;
+        if (refresh != null) {
+            userId = refresh.userId();
+            sessionId = refresh.sessionId();
+        } else if (access != null) {
+            userId = UUID.fromString(access.getSubject());
+            sessionId = UUID.fromString(access.getClaim("sid"));
+        } else {
+            return Uni.createFrom().voidItem(); // an unknown token logs nothing out, and says so to nobody
+        }
+        SessionRevocations.Scope revocationScope = switch (scope == null ? "local" : scope) {
+            case "global" -> SessionRevocations.Scope.ALL;
+            case "others" -> SessionRevocations.Scope.ALL_BUT;
+            default -> SessionRevocations.Scope.ONLY;
+        };
+        return Panache.withTransaction(() -> UserSession.<UserSession> findById(sessionId).chain(session -> {
+            // Only a live session of this user may end sessions; a stale token ends nothing.
+            if (session == null || !session.userId.equals(userId) || !session.isActive(Instant.now())) {
+                return Uni.createFrom().item(List.<UUID> of());
+            }
+            return revocations.revoke(userId, revocationScope, sessionId, REASON_LOGOUT)
+                    .call(ids -> auditLog.record(AuditType.LOGOUT, userId, sessionId, client,
+                            Map.of("scope", scope == null ? "local" : scope, "sessions_revoked", ids.size())));
+        })).invoke(revocations::remember).replaceWithVoid();
+    }
+
+    private RefreshToken newToken(UserSession session, UUID parentId, String jti, Instant now) {
+        RefreshToken token = new RefreshToken();
+        token.id = UUID.randomUUID();
+        token.sessionId = session.id;
+        token.parentId = parentId;
+        token.tokenHash = RefreshTokens.hash(jti);
+        token.issuedAt = now;
+        Instant slidingExpiry = now.plus(config.refreshTokenLifetime());
+        token.expiresAt = slidingExpiry.isBefore(session.expiresAt) ? slidingExpiry : session.expiresAt;
+        return token;
+    }
+
+    private TokenResponse tokens(User user, UserSession session, String jti, RefreshToken token, Instant now) {
+        AccessTokenIssuer.AccessToken access = accessTokens.issue(user.tokenSubject(), session.id, now);
+        String refresh = refreshTokens.sign(new RefreshTokens.Claims(user.id, session.id, jti, token.issuedAt,
+                token.expiresAt));
+        long refreshExpiresIn = Math.max(0, Duration.between(now, token.expiresAt).toSeconds());
+        return new TokenResponse(access.token(), "Bearer", access.expiresIn(), refresh, refreshExpiresIn);
+    }
+
+    private static <T> Uni<T> invalidRefreshToken() {
+        return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_REFRESH_TOKEN,
+                "The refresh token is invalid, expired or revoked."));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.keyturn.session;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** One login on one device: a refresh-token family. Its row is the lock that serialises rotation. */
+@Entity
+@Table(name = "sessions")
+public class UserSession extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "user_id", nullable = false)
+    public UUID userId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "last_used_at", nullable = false)
+    public Instant lastUsedAt;
+
+    /** The absolute cap of the family: no refresh token outlives it. */
+    @Column(name = "expires_at", nullable = false)
+    public Instant expiresAt;
+
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
+    @Column(name = "revoked_reason")
+    public String revokedReason;
+
+    @Column(name = "user_agent")
+    public String userAgent;
+
+    public String ip;
+
+    @Column(name = "current_token_id")
+    public UUID currentTokenId;
+
+    public boolean isActive(Instant now) {
+        return revokedAt == null && expiresAt.isAfter(now);
+    }
+}

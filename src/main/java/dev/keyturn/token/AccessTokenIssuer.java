@@ -1,0 +1,48 @@
+package dev.keyturn.token;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.jwt.build.Jwt;
+
+/** Signs access tokens (RFC 9068 {@code at+jwt}) with the current signing key. */
+@ApplicationScoped
+public class AccessTokenIssuer {
+
+    public static final String TYPE = "at+jwt";
+
+    private final KeyRing keys;
+    private final TokenConfig config;
+
+    public AccessTokenIssuer(KeyRing keys, TokenConfig config) {
+        this.keys = keys;
+        this.config = config;
+    }
+
+    public record AccessToken(String token, long expiresIn) {
+    }
+
+    public AccessToken issue(TokenSubject subject, UUID sessionId, Instant now) {
+        long issuedAt = now.getEpochSecond();
+        long lifetime = config.accessTokenLifetime().toSeconds();
+        String token = Jwt.issuer(config.issuer())
+                .audience(config.audience())
+                .subject(subject.userId().toString())
+                .issuedAt(issuedAt)
+                .expiresAt(issuedAt + lifetime)
+                .claim("jti", UUID.randomUUID().toString())
+                .claim("sid", sessionId.toString())
+                .claim("roles", subject.roles())
+                .claim("preferred_username", subject.username())
+                .claim("email", subject.email())
+                .claim("email_verified", subject.emailVerified())
+                .jws()
+                .header("typ", TYPE)
+                .keyId(keys.signingKeyId())
+                .algorithm(keys.signingAlgorithm())
+                .sign(keys.signingKey());
+        return new AccessToken(token, lifetime);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.keyturn.token;
+
+
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.List;
+
+import javax.crypto.SecretKey;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.UnresolvableKeyException;
+
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipal;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+
+/**
+ * The one place that decides whether an access token is accepted, plugged into SmallRye JWT in place of
+ * its default parser so that {@code @Authenticated}/{@code @RolesAllowed} routes use exactly these rules:
+ * <ul>
+ * <li>signature by a key of the {@link KeyRing}, found by {@code kid} only, with that key's algorithm
+ * ({@code none}, HMAC and any other algorithm fail);</li>
+ * <li>{@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers make the token invalid rather than
+ * being followed;</li>
+ * <li>{@code typ} must be {@code at+jwt}, so a refresh token is never an access token;</li>
+ * <li>{@code iss}, {@code aud}, {@code exp}, {@code iat} (not in the future), {@code nbf}, with the
+ * configured clock skew (30 s at most);</li>
+ * <li>its session must not be revoked ({@link RevokedSessions}, in memory).</li>
+ * </ul>
+ * {@code roles} become the caller's groups.
+ */
+@Alternative
+@Priority(1)
+@ApplicationScoped
+public class AccessTokenParser implements JWTParser {
+
+    private static final List<String> FORBIDDEN_HEADERS = List.of("jku", "x5u", "jwk", "x5c");
+
+    private final JwtConsumer consumer;
+    private final RevokedSessions revokedSessions;
+
+    public AccessTokenParser(KeyRing keys, TokenConfig config, RevokedSessions revokedSessions) {
+        this.revokedSessions = revokedSessions;
+        int skew = (int) Math.min(30, config.clockSkew().toSeconds());
+        VerificationKeyResolver resolver = (JsonWebSignature jws, List<JsonWebStructure> nesting) -> {
+            for (String header : FORBIDDEN_HEADERS) {
+                if (jws.getHeaders().getObjectHeaderValue(header) != null) {
+                    throw new UnresolvableKeyException("the token names its own key (" + header + ")");
+                }
+            }
+            KeyRing.VerificationKey key = keys.verificationKey(jws.getKeyIdHeaderValue())
+                    .orElseThrow(() -> new UnresolvableKeyException("unknown kid"));
+            if (!key.algorithm().getAlgorithm().equals(jws.getAlgorithmHeaderValue())) {
+                throw new UnresolvableKeyException("algorithm does not match the key");
+            }
+            return key.key();
+        };
+        this.consumer = new JwtConsumerBuilder()
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireSubject()
+                .setRequireJwtId()
+                .setAllowedClockSkewInSeconds(skew)
+                .setIssuedAtRestrictions(skew, (int) (config.accessTokenLifetime().toSeconds() + skew))
+                .setExpectedIssuer(config.issuer())
+                .setExpectedAudience(config.audience())
+                .setExpectedType(true, AccessTokenIssuer.TYPE)
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
+                .setVerificationKeyResolver(resolver)
+                .build();
+    }
+
+    @Override
+    public JsonWebToken parse(String token) throws ParseException {
+        if (token == null || token.length() > 8192) {
+            throw new ParseException("no usable token");
+        }
+        JwtClaims claims;
+        String sessionId;
+        try {
+            claims = consumer.processToClaims(token);
+            sessionId = claims.getStringClaimValue("sid");
+            claims.setClaim("groups", claims.getStringListClaimValue("roles"));
+        } catch (InvalidJwtException | MalformedClaimException e) {
+            throw new ParseException("invalid access token");
+        }
+        if (sessionId == null || revokedSessions.isRevoked(sessionId)) {
+            throw new ParseException("the session of this access token has ended");
+        }
+        return new DefaultJWTCallerPrincipal(token, AccessTokenIssuer.TYPE, claims);
+    }
+
+    /** @return the verified token, or {@code null} when it is not a valid access token */
+    public JsonWebToken parseOrNull(String token) {
+        try {
+            return parse(token);
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public JsonWebToken parse(String token, JWTAuthContextInfo context) throws ParseException {
+        return parse(token);
+    }
+
+    @Override
+    public JsonWebToken verify(String token, PublicKey key) throws ParseException {
+        throw new ParseException("access tokens are verified with the key ring only");
+    }
+
+    @Override
+    public JsonWebToken verify(String token, SecretKey key) throws ParseException {
+        throw new ParseException("access tokens are never verified with a secret key");
+    }
+
+    @Override
+    public JsonWebToken verify(String token, String secret) throws ParseException {
+        throw new ParseException("access tokens are never verified with a secret");
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, PrivateKey key) throws ParseException {
+        throw new ParseException("access tokens are not encrypted");
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, SecretKey key) throws ParseException {
+        throw new ParseException("access tokens are not encrypted");
+    }
+
+    @Override
+    public JsonWebToken decrypt(String token, String secret) throws ParseException {
+        throw new ParseException("access tokens are not encrypted");
+    }
+
+    @Override
+    public JsonWebToken parseOnly(String token) throws ParseException {
+        throw new ParseException("access tokens are never read without verification");
+    }
+}

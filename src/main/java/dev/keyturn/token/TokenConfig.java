@@ -1,0 +1,33 @@
+package dev.keyturn.token;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Token lifetimes and claims; see application.properties for the variables that set them. */
+@ConfigMapping(prefix = "keyturn.tokens")
+public interface TokenConfig {
+
+    /** {@code iss} of every token and the base of the discovery document. */
+    String issuer();
+
+    /** {@code aud} of every token. */
+    String audience();
+
+    Duration accessTokenLifetime();
+
+    /** Lifetime of one refresh token; slides with each rotation, capped by {@link #sessionLifetime()}. */
+    Duration refreshTokenLifetime();
+
+    /** Absolute lifetime of a session (refresh-token family), counted from the login. */
+    Duration sessionLifetime();
+
+    /** How long the parent of the current refresh token may be presented again and get the same child. */
+    Duration reuseGracePeriod();
+
+    /** Leeway for {@code exp}, {@code iat} and {@code nbf}. */
+    Duration clockSkew();
+
+    /** Whether the refresh-token cookie carries {@code Secure}; only dev mode over plain HTTP turns it off. */
+    boolean cookieSecure();
+}
