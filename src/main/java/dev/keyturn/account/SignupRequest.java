@@ -16,4 +16,9 @@ public record SignupRequest(
                 message = "letters, digits, '.', '_' and '-', starting with a letter or digit") String username,
         @NotBlank @Size(max = 254) @Email(message = "must be an email address") String email,
         @NotNull String password) {
+
+    /** Validation sees the address as it will be stored: trimmed, NFKC, lower-case. */
+    public SignupRequest {
+        email = EmailAddress.normalize(email);
+    }
 }

@@ -1,7 +1,5 @@
 package dev.keyturn.account;
 
-import java.net.URI;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -9,6 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -48,6 +47,9 @@ public class SignupResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> signup(@Valid @NotNull SignupRequest request, @Context HttpServerRequest http) {
         return accounts.signup(request, ClientInfo.of(http))
-                .map(user -> Response.created(URI.create("/users/" + user.id)).entity(UserView.of(user)).build());
+                .map(user -> Response.status(Response.Status.CREATED)
+                        .header(HttpHeaders.LOCATION, "/users/" + user.id)
+                        .entity(UserView.of(user))
+                        .build());
     }
 }

@@ -62,7 +62,7 @@ public class AuthResource {
 
     @POST
     @Path("/refresh")
-    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Rotate a refresh token", description = "Answers a NEW refresh token; the presented one "
             + "is used up. Presenting a used token again (outside the grace window) revokes the whole session. "
             + "Reads the refresh_token cookie when the body has no refresh_token.")
@@ -80,7 +80,7 @@ public class AuthResource {
 
     @POST
     @Path("/logout")
-    @Consumes({ MediaType.APPLICATION_JSON, MediaType.WILDCARD })
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "End sessions", description = "scope: local (this session, default), global (every "
             + "session of the user) or others (all but this one). The session is named by the refresh token (body "
             + "or cookie) or by a Bearer access token. Unknown or revoked tokens also answer 204.")
@@ -98,6 +98,26 @@ public class AuthResource {
         String scope = request == null ? null : request.scope();
         return sessions.logout(refreshToken, accessToken, scope, ClientInfo.of(http))
                 .map(ignored -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
+    }
+
+    /** A browser's refresh: no body at all, only the cookie. */
+    @POST
+    @Path("/refresh")
+    @Operation(hidden = true)
+    public Uni<Response> refreshFromCookie(@CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
+            @HeaderParam(RefreshTokenCookie.TRANSPORT_HEADER) String transport,
+            @Context HttpServerRequest http) {
+        return refresh(null, refreshCookie, transport, http);
+    }
+
+    /** A logout without a body: the cookie or the Bearer token names the session. */
+    @POST
+    @Path("/logout")
+    @Operation(hidden = true)
+    public Uni<Response> logoutWithoutBody(@CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServerRequest http) {
+        return logout(null, refreshCookie, authorization, http);
     }
 
     private Response tokenResponse(TokenResponse tokens, String transport) {

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import dev.keyturn.account.EmailAddress;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Request bodies of the session routes. */
@@ -17,6 +18,10 @@ public final class Requests {
     @RegisterForReflection
     public record Login(@NotBlank @Size(max = 254) @Email String email, @NotNull @Size(max = 1024) String password,
             @Size(max = 64) String code) {
+
+        public Login {
+            email = EmailAddress.normalize(email);
+        }
     }
 
     @RegisterForReflection

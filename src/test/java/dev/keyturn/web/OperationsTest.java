@@ -1,0 +1,57 @@
+package dev.keyturn.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The welcome route, health, OpenAPI, and problem answers for routes that do not exist. */
+@QuarkusTest
+class OperationsTest {
+
+    @Test
+    void welcome() {
+        given().get("/").then().statusCode(200)
+                .body("service", equalTo("keyturn"))
+                .body("version", notNullValue())
+                .body("docs", equalTo("/q/swagger-ui"));
+    }
+
+    @Test
+    void readinessChecksTheDatabase() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("Reactive PostgreSQL connections health check"));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void openApiDocumentsEveryRouteWithItsErrors() {
+        var spec = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        for (String path : List.of("/", "/auth/signup", "/auth/login", "/auth/refresh", "/auth/logout", "/users/me",
+                "/users/{id}", "/.well-known/jwks.json")) {
+            org.assertj.core.api.Assertions.assertThat(spec.getMap("paths")).as(path).containsKey(path);
+        }
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/auth/login'.post.responses")).containsKeys("200", "401");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/auth/refresh'.post.responses")).containsKey("401");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/users/{id}'.get.responses")).containsKeys("403", "401");
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreProblems() {
+        given().get("/no/such/route").then().statusCode(404).contentType("application/problem+json")
+                .body("code", equalTo("not_found"));
+        given().delete("/auth/login").then().statusCode(405).contentType("application/problem+json");
+    }
+
+    @Test
+    void metricsArePrometheus() {
+        given().get("/q/metrics").then().statusCode(200);
+    }
+}
