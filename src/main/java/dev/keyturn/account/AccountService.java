@@ -26,11 +26,14 @@ public class AccountService {
     private final PasswordPolicy passwordPolicy;
     private final PasswordHasher passwordHasher;
     private final AuditLog auditLog;
+    private final EmailVerification emailVerification;
 
-    public AccountService(PasswordPolicy passwordPolicy, PasswordHasher passwordHasher, AuditLog auditLog) {
+    public AccountService(PasswordPolicy passwordPolicy, PasswordHasher passwordHasher, AuditLog auditLog,
+            EmailVerification emailVerification) {
         this.passwordPolicy = passwordPolicy;
         this.passwordHasher = passwordHasher;
         this.auditLog = auditLog;
+        this.emailVerification = emailVerification;
     }
 
     public Uni<User> signup(SignupRequest request, ClientInfo client) {
@@ -42,8 +45,11 @@ public class AccountService {
                 .chain(hash -> Panache.withTransaction(() -> ensureAvailable(email, username)
                         .chain(() -> {
                             User user = newUser(username, email, hash);
+                            // The code is mailed inside the transaction: no mail, no account (503).
                             return user.<User> persist()
-                                    .call(() -> auditLog.record(AuditType.SIGNUP, user.id, null, client));
+                                    .call(() -> auditLog.record(AuditType.SIGNUP, user.id, null, client))
+                                    .call(Panache::flush)
+                                    .call(() -> emailVerification.sendFirstCode(user));
                         })))
                 .onFailure(UniqueViolation::is).transform(UniqueViolation::toConflict)
                 .invoke(user -> LOG.debugf("signed up user %s", user.id));

@@ -2,11 +2,17 @@ package dev.keyturn.account;
 
 import java.util.UUID;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -16,11 +22,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.ErrorCode;
 import dev.keyturn.web.Problem;
 import dev.keyturn.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 @Path("/users")
 @Authenticated
@@ -32,11 +40,30 @@ import io.smallrye.mutiny.Uni;
 public class UserResource {
 
     private final AccountService accounts;
+    private final PasswordService passwords;
     private final JsonWebToken caller;
 
-    public UserResource(AccountService accounts, JsonWebToken caller) {
+    public UserResource(AccountService accounts, PasswordService passwords, JsonWebToken caller) {
         this.accounts = accounts;
+        this.passwords = passwords;
         this.caller = caller;
+    }
+
+    @PUT
+    @Path("/me/password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change one's password", description = "Needs the current password; revokes every other "
+            + "session of the user, this one stays.")
+    @APIResponse(responseCode = "204", description = "Changed")
+    @APIResponse(responseCode = "400", description = "weak_password or validation_failed",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "invalid_credentials: the current password is wrong; invalid_token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> changePassword(@Valid @NotNull AccountRequests.ChangePassword request,
+            @Context HttpServerRequest http) {
+        return passwords.change(UUID.fromString(caller.getSubject()), UUID.fromString(caller.getClaim("sid")),
+                request.currentPassword(), request.newPassword(), ClientInfo.of(http))
+                .map(ignored -> Response.noContent().build());
     }
 
     @GET

@@ -14,7 +14,9 @@ import jakarta.persistence.LockModeType;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
+import dev.keyturn.account.AccountConfig;
 import dev.keyturn.account.EmailAddress;
+import dev.keyturn.account.EmailVerification;
 import dev.keyturn.account.PasswordHasher;
 import dev.keyturn.account.User;
 import dev.keyturn.audit.AuditLog;
@@ -55,10 +57,14 @@ public class SessionService {
     private final SessionRevocations revocations;
     private final AuditLog auditLog;
     private final TokenConfig config;
+    private final AccountConfig accountConfig;
+    private final EmailVerification emailVerification;
 
     public SessionService(PasswordHasher passwordHasher, AccessTokenIssuer accessTokens,
             AccessTokenParser accessTokenParser, RefreshTokens refreshTokens, SessionRevocations revocations,
-            AuditLog auditLog, TokenConfig config) {
+            AuditLog auditLog, TokenConfig config, AccountConfig accountConfig, EmailVerification emailVerification) {
+        this.accountConfig = accountConfig;
+        this.emailVerification = emailVerification;
         this.passwordHasher = passwordHasher;
         this.accessTokens = accessTokens;
         this.accessTokenParser = accessTokenParser;
@@ -72,7 +78,7 @@ public class SessionService {
         String email = EmailAddress.normalize(request.email());
         return Panache.withSession(() -> User.findByEmail(email))
                 .chain(user -> passwordHasher.matches(request.password(), user == null ? null : user.passwordHash)
-                        .chain(matches -> matches ? startSession(user, client) : loginFailed(user, client)));
+                        .chain(matches -> matches ? startSession(user, request.code(), client) : loginFailed(user, client)));
     }
 
     private Uni<TokenResponse> loginFailed(User user, ClientInfo client) {
@@ -83,10 +89,28 @@ public class SessionService {
                         "The email or password is wrong.")));
     }
 
-    private Uni<TokenResponse> startSession(User user, ClientInfo client) {
+    /** Only after the password proved right does the answer tell anything about the account's state. */
+    private Uni<TokenResponse> startSession(User user, String code, ClientInfo client) {
         if (user.disabled) {
             return Uni.createFrom().failure(new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled."));
         }
+        if (user.emailVerified || !accountConfig.requireVerifiedEmail()) {
+            return startSession(user, client);
+        }
+        if (code == null || code.isBlank()) {
+            return Uni.createFrom().failure(new ProblemException(ErrorCode.EMAIL_NOT_VERIFIED,
+                    "Verify your email first: enter the code we mailed you (or ask for a new one)."));
+        }
+        // The code verifies the email in the same call; a wrong code still counts as a try.
+        return Panache.withTransaction(() -> User.<User> findById(user.id)
+                .chain(fresh -> emailVerification.check(fresh, code, client)))
+                .chain(outcome -> outcome.user() == null
+                        ? Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CODE,
+                                "The code is wrong, expired or used up. Ask for a new one."))
+                        : startSession(outcome.user(), client));
+    }
+
+    private Uni<TokenResponse> startSession(User user, ClientInfo client) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         UserSession session = new UserSession();
         session.id = UUID.randomUUID();

@@ -63,6 +63,7 @@ public class KeyRing {
     private final Map<String, VerificationKey> verificationKeys;
     private final SecretKey refreshTokenKey;
     private final byte[] childIdSecret;
+    private final byte[] singleUseSecret;
 
     /** A public key that verifies access tokens, with the algorithm it is used with. */
     public record VerificationKey(String kid, SignatureAlgorithm algorithm, PublicKey key) {
@@ -105,6 +106,7 @@ public class KeyRing {
         byte[] secret = config.refreshTokenSecret().map(KeyRing::decodeSecret).orElseGet(KeyRing::generatedSecret);
         this.refreshTokenKey = new SecretKeySpec(secret, "HmacSHA256");
         this.childIdSecret = hmac(secret, "keyturn refresh token child id".getBytes(StandardCharsets.UTF_8));
+        this.singleUseSecret = hmac(secret, "keyturn single-use secrets".getBytes(StandardCharsets.UTF_8));
         LOG.infof("Access tokens are signed with %s key %s; %d key(s) verify them", signingAlgorithm, signingKeyId,
                 verificationKeys.size());
     }
@@ -136,6 +138,14 @@ public class KeyRing {
     /** The identity of a refresh token's child, derived from the parent's so the same child can be re-issued. */
     public byte[] childId(byte[] parentId) {
         return hmac(childIdSecret, parentId);
+    }
+
+    /**
+     * The stored form of a secret sent by mail (verification code, reset token): a keyed hash, so a copy
+     * of the database cannot be searched for the 10^6 possible codes.
+     */
+    public byte[] singleUseSecretHash(String purpose, String value) {
+        return hmac(singleUseSecret, (purpose + '\n' + value).getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] hmac(byte[] key, byte[] data) {

@@ -146,6 +146,7 @@ class SignupTest {
         assertThat(first72Bytes.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(72);
         String password = first72Bytes + "cdefghijklmnopqrstuvwxyz";
         signup(body(username, email, password)).statusCode(201);
+        Api.verifyEmail(email);
         Api.login(email, password).then().statusCode(200);
         String samePrefix = first72Bytes + "DIFFERENT-TAIL";
         Api.login(email, samePrefix).then().statusCode(401).body("code", equalTo("invalid_credentials"));

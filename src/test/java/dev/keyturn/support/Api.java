@@ -31,15 +31,30 @@ public final class Api {
         return prefix + SEQUENCE.incrementAndGet() + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** A new account whose email is verified with the code really mailed to it. */
     public static Account newAccount() {
+        Account account = newUnverifiedAccount();
+        verifyEmail(account.email());
+        return account;
+    }
+
+    /** Verifies an address with the code the application mailed to it. */
+    public static void verifyEmail(String email) {
+        String code = Mailbox.verificationCode(GreenMailResource.server(), email);
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "code", code))
+                .post("/auth/verify-email").then().statusCode(200);
+    }
+
+    public static Account newUnverifiedAccount() {
         String username = uniqueName("user");
-        String email = username + "@example.com";
+        // a domain of its own, so each account's mail is easy to find
+        String email = username + "@" + username + ".example.com";
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("username", username, "email", email, "password", PASSWORD))
                 .post("/auth/signup")
                 .then().statusCode(201)
                 .extract().path("id");
-        return new Account(id, username, email, PASSWORD);
+        return new Account(id, username, email.toLowerCase(java.util.Locale.ROOT), PASSWORD);
     }
 
     public static Response login(String email, String password) {

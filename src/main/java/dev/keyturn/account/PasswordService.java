@@ -1,0 +1,152 @@
+package dev.keyturn.account;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import org.jboss.logging.Logger;
+
+import dev.keyturn.audit.AuditLog;
+import dev.keyturn.audit.AuditType;
+import dev.keyturn.mail.Mails;
+import dev.keyturn.session.SessionRevocations;
+import dev.keyturn.token.KeyRing;
+import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.ErrorCode;
+import dev.keyturn.web.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Password change (knowing the current one) and reset (by a single-use token sent by mail). Both revoke
+ * sessions: a change every other session of the user, a reset every session.
+ */
+@ApplicationScoped
+public class PasswordService {
+
+    private static final Logger LOG = Logger.getLogger(PasswordService.class);
+    private static final String PURPOSE = "password-reset";
+    private static final String REASON_CHANGE = "password_changed";
+    private static final String REASON_RESET = "password_reset";
+
+    private final PasswordPolicy policy;
+    private final PasswordHasher hasher;
+    private final SessionRevocations revocations;
+    private final AuditLog auditLog;
+    private final Mails mails;
+    private final KeyRing keys;
+    private final AccountConfig config;
+    private final SecureRandom random = new SecureRandom();
+
+    public PasswordService(PasswordPolicy policy, PasswordHasher hasher, SessionRevocations revocations,
+            AuditLog auditLog, Mails mails, KeyRing keys, AccountConfig config) {
+        this.policy = policy;
+        this.hasher = hasher;
+        this.revocations = revocations;
+        this.auditLog = auditLog;
+        this.mails = mails;
+        this.keys = keys;
+        this.config = config;
+    }
+
+    public Uni<Void> change(UUID userId, UUID currentSessionId, String currentPassword, String newPassword,
+            ClientInfo client) {
+        return Panache.withSession(() -> User.<User> findById(userId)).chain(user -> {
+            if (user == null) {
+                return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_TOKEN, "The account is gone."));
+            }
+            return hasher.matches(currentPassword, user.passwordHash).chain(matches -> {
+                if (!matches) {
+                    return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CREDENTIALS,
+                            "The current password is wrong."));
+                }
+                policy.check(newPassword, user.username, user.email);
+                return hasher.hash(newPassword);
+            }).chain(hash -> Panache.withTransaction(() -> User.<User> findById(userId).chain(fresh -> {
+                fresh.passwordHash = hash;
+                fresh.updatedAt = Instant.now();
+                return revocations.revoke(userId, SessionRevocations.Scope.ALL_BUT, currentSessionId, REASON_CHANGE)
+                        .call(ids -> auditLog.record(AuditType.PASSWORD_CHANGED, userId, currentSessionId, client,
+                                Map.of("sessions_revoked", ids.size())));
+            }))).invoke(revocations::remember).replaceWithVoid();
+        });
+    }
+
+    /** Mails a reset token when the account exists; the answer is the same either way. */
+    public Uni<Void> forgot(String email, ClientInfo client) {
+        String token = newToken();
+        return Panache.withTransaction(() -> User.findByEmail(EmailAddress.normalize(email)).chain(user -> {
+            if (user == null || user.disabled) {
+                return Uni.createFrom().<User> nullItem();
+            }
+            PasswordReset reset = new PasswordReset();
+            reset.id = UUID.randomUUID();
+            reset.userId = user.id;
+            reset.tokenHash = keys.singleUseSecretHash(PURPOSE, token);
+            reset.createdAt = Instant.now();
+            reset.expiresAt = reset.createdAt.plus(config.passwordResetLifetime());
+            return reset.persist()
+                    .call(() -> auditLog.record(AuditType.PASSWORD_RESET_REQUESTED, user.id, null, client))
+                    .replaceWith(user);
+        })).invoke(user -> {
+            if (user != null) {
+                // Off the answer's path, so that its timing does not tell whether the account exists.
+                mails.passwordReset(user.email, user.username, token, config.passwordResetLifetime())
+                        .onFailure().retry().withBackOff(Duration.ofSeconds(1)).atMost(3)
+                        .subscribe().with(ignored -> {
+                        }, failure -> LOG.warnf("a password-reset mail could not be sent: %s",
+                                failure.getClass().getSimpleName()));
+            }
+        }).replaceWithVoid();
+    }
+
+    public Uni<Void> reset(String token, String newPassword, ClientInfo client) {
+        byte[] tokenHash = keys.singleUseSecretHash(PURPOSE, token == null ? "" : token.trim());
+        return Panache.withSession(() -> usableReset(tokenHash, LockModeType.NONE)
+                .chain(reset -> User.<User> findById(reset.userId)))
+                .chain(user -> {
+                    policy.check(newPassword, user.username, user.email);
+                    return hasher.hash(newPassword);
+                })
+                .chain(hash -> Panache.withTransaction(() -> usableReset(tokenHash, LockModeType.PESSIMISTIC_WRITE)
+                        .chain(reset -> User.<User> findById(reset.userId).chain(user -> {
+                            Instant now = Instant.now();
+                            reset.usedAt = now;
+                            user.passwordHash = hash;
+                            // Whoever holds the token read the mailbox: the address is proven.
+                            user.emailVerified = true;
+                            user.updatedAt = now;
+                            return PasswordReset.update("usedAt = ?1 where userId = ?2 and usedAt is null", now, user.id)
+                                    .chain(() -> revocations.revoke(user.id, SessionRevocations.Scope.ALL, null, REASON_RESET))
+                                    .call(ids -> auditLog.record(AuditType.PASSWORD_RESET, user.id, null, client,
+                                            Map.of("sessions_revoked", ids.size())));
+                        }))))
+                .invoke(revocations::remember)
+                .replaceWithVoid();
+    }
+
+    private static Uni<PasswordReset> usableReset(byte[] tokenHash, LockModeType lock) {
+        return PasswordReset.<PasswordReset> find("tokenHash", tokenHash).withLock(lock).firstResult().map(reset -> {
+            if (reset == null || reset.usedAt != null || reset.expiresAt.isBefore(Instant.now())
+                    || !MessageDigest.isEqual(reset.tokenHash, tokenHash)) {
+                throw new ProblemException(ErrorCode.INVALID_RESET_TOKEN,
+                        "The reset token is wrong, used or expired. Ask for a new one.");
+            }
+            return reset;
+        });
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
