@@ -2,12 +2,14 @@
 # Starts Keyturn for benchmarking: prod profile, the packaged JVM application, the local PostgreSQL
 # (database keyturn_bench), real keys made by scripts/generate-keys.sh, on 127.0.0.1:8081.
 #
-# Usage: bench/start-keyturn.sh [start|stop|restart|status|pid|reset-db]
+# Usage: bench/start-keyturn.sh [start|run|stop|restart|status|pid|reset-db]
 #   start     (default) build the application if it is missing or older than the sources
 #             (KEYTURN_BUILD=auto|always|never), create the database if needed, generate keys once into
 #             $BENCH_DIR/keys-<alg>, start `java -jar target/quarkus-app/quarkus-run.jar` in the background,
 #             wait (at most 120 s) for /q/health/ready, then print the PID of the java process on stdout
 #             (KEYTURN_PID=$(bench/start-keyturn.sh) works; progress goes to stderr). Log: $BENCH_DIR/keyturn.log
+#   run       the same, in the foreground, without PID file or readiness wait (the command to give to
+#             ../shared/bench/startup.sh to measure start-up time and RSS)
 #   stop      SIGTERM to the PID this script started, SIGKILL after 30 s
 #   restart   stop, then start
 #   status    running or not, and the URL
@@ -60,6 +62,35 @@ ensure_build() {
   [ -f "$JAR" ] || bench_die "$JAR is missing (KEYTURN_BUILD=never?)"
 }
 
+# Runs Keyturn with the benchmark environment. It execs java: call it in a subshell or background job
+# (whose PID then is java's), or as the last thing this script does.
+launch() {
+  # Only the KEYTURN_* lines the key script printed: algorithm, key file, refresh-token secret.
+  key_env=$(grep -E '^KEYTURN_[A-Z_]+=' "$KEY_DIR/keys.env")
+  cd "$REPO_ROOT"
+  set -a
+  eval "$key_env"
+  set +a
+  export PORT="$KEYTURN_BENCH_PORT" \
+    QUARKUS_HTTP_HOST=127.0.0.1 \
+    QUARKUS_PROFILE=prod \
+    KEYTURN_DB_URL="postgresql://$BENCH_PGHOST:$BENCH_PGPORT/$BENCH_DB" \
+    KEYTURN_DB_USERNAME="$BENCH_PGUSER" \
+    KEYTURN_DB_PASSWORD="${KEYTURN_DB_PASSWORD:-}" \
+    KEYTURN_DB_POOL_SIZE="${KEYTURN_DB_POOL_SIZE:-20}" \
+    KEYTURN_ISSUER="$KEYTURN_BENCH_URL" \
+    QUARKUS_MAILER_MOCK=true
+  # shellcheck disable=SC2086
+  exec "$JAVA" ${KEYTURN_JAVA_OPTS:-} -jar "$JAR"
+}
+
+cmd_run() {
+  ensure_db
+  ensure_keys
+  ensure_build
+  launch
+}
+
 cmd_start() {
   local p
   if p=$(running_pid); then
@@ -73,26 +104,8 @@ cmd_start() {
   ensure_db
   ensure_keys
   ensure_build
-  # Only the KEYTURN_* lines the key script printed: algorithm, key file, refresh-token secret.
-  local key_env; key_env=$(grep -E '^KEYTURN_[A-Z_]+=' "$KEY_DIR/keys.env")
   local t0; t0=$(date +%s%N)
-  # shellcheck disable=SC2086
-  (
-    cd "$REPO_ROOT"
-    set -a
-    eval "$key_env"
-    set +a
-    export PORT="$KEYTURN_BENCH_PORT" \
-      QUARKUS_HTTP_HOST=127.0.0.1 \
-      QUARKUS_PROFILE=prod \
-      KEYTURN_DB_URL="postgresql://$BENCH_PGHOST:$BENCH_PGPORT/$BENCH_DB" \
-      KEYTURN_DB_USERNAME="$BENCH_PGUSER" \
-      KEYTURN_DB_PASSWORD="${KEYTURN_DB_PASSWORD:-}" \
-      KEYTURN_DB_POOL_SIZE="${KEYTURN_DB_POOL_SIZE:-20}" \
-      KEYTURN_ISSUER="$KEYTURN_BENCH_URL" \
-      QUARKUS_MAILER_MOCK=true
-    exec "$JAVA" ${KEYTURN_JAVA_OPTS:-} -jar "$JAR"
-  ) > "$LOG_FILE" 2>&1 < /dev/null &
+  launch > "$LOG_FILE" 2>&1 < /dev/null &
   p=$!
   echo "$p" > "$PID_FILE"
   bench_log "started pid $p with $JAVA ($KEYTURN_BENCH_ALG, db $BENCH_DB, log $LOG_FILE); waiting for /q/health/ready"
@@ -140,11 +153,12 @@ cmd_reset_db() {
 
 case "${1:-start}" in
   start) cmd_start ;;
+  run) cmd_run ;;
   stop) cmd_stop ;;
   restart) cmd_stop; cmd_start ;;
   status) if p=$(running_pid); then echo "running pid $p $KEYTURN_BENCH_URL"; else echo "not running"; exit 1; fi ;;
   pid) running_pid || bench_die "not running" ;;
   reset-db) cmd_reset_db ;;
-  -h|--help|help) sed -n '2,22p' "$0" ;;
-  *) bench_die "unknown command '$1' (start|stop|restart|status|pid|reset-db)" ;;
+  -h|--help|help) sed -n '2,24p' "$0" ;;
+  *) bench_die "unknown command '$1' (start|run|stop|restart|status|pid|reset-db)" ;;
 esac
