@@ -1,0 +1,250 @@
+// Floors - CPU cost of the cryptographic primitives behind Keyturn's hot paths, on ONE thread, so that
+// benchmark results can be stated as ratios to what the hardware cannot avoid:
+//   RS256 sign / verify (RSA 2048, SHA256withRSA)      - access token issue / check
+//   ES256 sign / verify (P-256, JWS P1363 signatures)  - access token issue / check with KEYTURN_SIGNING_ALGORITHM=ES256
+//   HS256 sign / verify (HMAC-SHA256)                  - refresh token issue / check
+//   bcrypt cost 10 hash / verify (Elytron's BcryptUtil, as PasswordHasher calls it, on the 44-byte prehash)
+//   jose4j JWS RS256/ES256 sign + verify of a whole access token (library overhead on top of the primitive)
+// Each is warmed up, then timed in rounds; reported: median wall ms/op, median CPU ms/op of this thread
+// (robust against other load on a shared machine: compare server CPU ms/request against it), min, rounds.
+//
+// Run: bench/floors/run.sh [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,jose4j]
+// (it resolves the jars with Maven and starts `java -cp <jars> Floors.java` on JDK 25).
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+
+public class Floors {
+
+    interface Op { long run() throws Exception; }
+
+    record Result(String name, double wallMs, double cpuMs, double minWallMs, int rounds, long ops) {}
+
+    static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    static long sink;
+
+    public static void main(String[] args) throws Exception {
+        double seconds = 3, warmup = 2;
+        Set<String> only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
+                case "--only" -> only = Set.of(args[++i].toLowerCase(Locale.ROOT).split(","));
+                case "-h", "--help" -> { System.out.println("Floors [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,jose4j]"); return; }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (!THREADS.isCurrentThreadCpuTimeSupported()) throw new IllegalStateException("no thread CPU time on this JVM");
+        THREADS.setThreadCpuTimeEnabled(true);
+
+        byte[] signingInput = accessTokenSigningInput();
+        byte[] refreshInput = refreshTokenSigningInput();
+        List<Result> results = new ArrayList<>();
+
+        if (only == null || only.contains("rs256")) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            KeyPair rsa = g.generateKeyPair();
+            Signature s = Signature.getInstance("SHA256withRSA");
+            s.initSign(rsa.getPrivate());
+            s.update(signingInput);
+            byte[] sig = s.sign();
+            results.add(bench("RS256 sign (RSA-2048)", seconds, warmup, () -> {
+                Signature x = Signature.getInstance("SHA256withRSA");
+                x.initSign(rsa.getPrivate());
+                x.update(signingInput);
+                return x.sign()[0];
+            }));
+            results.add(bench("RS256 verify", seconds, warmup, () -> {
+                Signature x = Signature.getInstance("SHA256withRSA");
+                x.initVerify(rsa.getPublic());
+                x.update(signingInput);
+                return x.verify(sig) ? 1 : 0;
+            }));
+        }
+        if (only == null || only.contains("es256")) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair ec = g.generateKeyPair();
+            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+            s.initSign(ec.getPrivate());
+            s.update(signingInput);
+            byte[] sig = s.sign();
+            results.add(bench("ES256 sign (P-256)", seconds, warmup, () -> {
+                Signature x = Signature.getInstance("SHA256withECDSAinP1363Format");
+                x.initSign(ec.getPrivate());
+                x.update(signingInput);
+                return x.sign()[0];
+            }));
+            results.add(bench("ES256 verify", seconds, warmup, () -> {
+                Signature x = Signature.getInstance("SHA256withECDSAinP1363Format");
+                x.initVerify(ec.getPublic());
+                x.update(signingInput);
+                return x.verify(sig) ? 1 : 0;
+            }));
+        }
+        if (only == null || only.contains("hs256")) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
+            Mac m0 = Mac.getInstance("HmacSHA256");
+            m0.init(key);
+            byte[] mac = m0.doFinal(refreshInput);
+            results.add(bench("HS256 sign (HMAC-SHA256, " + refreshInput.length + " B)", seconds, warmup, () -> {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(key);
+                return m.doFinal(refreshInput)[0];
+            }));
+            results.add(bench("HS256 verify", seconds, warmup, () -> {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(key);
+                return MessageDigest.isEqual(m.doFinal(refreshInput), mac) ? 1 : 0;
+            }));
+        }
+        if (only == null || only.contains("bcrypt")) {
+            String prehash = Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest("bench-pass-1".getBytes(StandardCharsets.UTF_8)));
+            String hash = BcryptUtil.bcryptHash(prehash, 10);
+            if (!BcryptUtil.matches(prehash, hash)) throw new IllegalStateException("bcrypt self-check failed");
+            results.add(bench("bcrypt-10 verify (BcryptUtil.matches)", seconds, Math.min(warmup, 1), () ->
+                    BcryptUtil.matches(prehash, hash) ? 1 : 0));
+            results.add(bench("bcrypt-10 hash (BcryptUtil.bcryptHash)", seconds, Math.min(warmup, 1), () ->
+                    BcryptUtil.bcryptHash(prehash, 10).length()));
+        }
+        if (only == null || only.contains("jose4j")) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            KeyPair rsa = g.generateKeyPair();
+            KeyPairGenerator ge = KeyPairGenerator.getInstance("EC");
+            ge.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair ec = ge.generateKeyPair();
+            String payload = new String(accessTokenPayload(), StandardCharsets.UTF_8);
+            for (var alg : List.of(Map.entry("RS256", rsa), Map.entry("ES256", ec))) {
+                String id = alg.getKey().equals("RS256") ? AlgorithmIdentifiers.RSA_USING_SHA256
+                        : AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
+                String jwt = jose4jSign(payload, id, alg.getValue());
+                results.add(bench("jose4j " + alg.getKey() + " JWS sign (compact)", seconds, warmup,
+                        () -> jose4jSign(payload, id, alg.getValue()).length()));
+                results.add(bench("jose4j " + alg.getKey() + " JWS verify", seconds, warmup, () -> {
+                    JsonWebSignature jws = new JsonWebSignature();
+                    jws.setCompactSerialization(jwt);
+                    jws.setKey(alg.getValue().getPublic());
+                    return jws.verifySignature() ? 1 : 0;
+                }));
+            }
+        }
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-42s %12s %12s %12s %7s %9s%n", "operation (one thread)", "wall ms/op", "CPU ms/op",
+                "min wall", "rounds", "ops");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%-42s %12.4f %12.4f %12.4f %7d %9d%n", r.name(), r.wallMs(), r.cpuMs(),
+                    r.minWallMs(), r.rounds(), r.ops());
+        }
+        System.out.println();
+        StringBuilder json = new StringBuilder("{\"floors\":{");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            json.append(i == 0 ? "" : ",").append('"').append(r.name().replace("\"", "'")).append("\":{\"wall_ms\":")
+                    .append(String.format(Locale.ROOT, "%.5f", r.wallMs())).append(",\"cpu_ms\":")
+                    .append(String.format(Locale.ROOT, "%.5f", r.cpuMs())).append('}');
+        }
+        json.append("},\"java\":\"").append(System.getProperty("java.version")).append("\",\"cores\":")
+                .append(Runtime.getRuntime().availableProcessors()).append(",\"loadavg\":\"").append(loadavg())
+                .append("\",\"sink\":").append(sink & 1).append('}');
+        System.out.println(json);
+    }
+
+    /** Warm up for warmupS, then time rounds of about (seconds / rounds) each; median over the rounds. */
+    static Result bench(String name, double seconds, double warmupS, Op op) throws Exception {
+        System.err.printf(Locale.ROOT, "%-42s warming up %.1fs, measuring %.1fs%n", name, warmupS, seconds);
+        long warmEnd = System.nanoTime() + (long) (warmupS * 1e9);
+        do { sink += op.run(); } while (System.nanoTime() < warmEnd);
+        int rounds = 5;
+        long roundNanos = (long) (seconds * 1e9 / rounds);
+        double[] wall = new double[rounds], cpu = new double[rounds];
+        long total = 0;
+        for (int r = 0; r < rounds; r++) {
+            long n = 0, c0 = THREADS.getCurrentThreadCpuTime(), t0 = System.nanoTime(), t1;
+            do { sink += op.run(); n++; t1 = System.nanoTime(); } while (t1 - t0 < roundNanos);
+            long c1 = THREADS.getCurrentThreadCpuTime();
+            wall[r] = (t1 - t0) / 1e6 / n;
+            cpu[r] = (c1 - c0) / 1e6 / n;
+            total += n;
+        }
+        double[] w = wall.clone(), c = cpu.clone();
+        Arrays.sort(w);
+        Arrays.sort(c);
+        return new Result(name, w[rounds / 2], c[rounds / 2], w[0], rounds, total);
+    }
+
+    static String jose4jSign(String payload, String alg, KeyPair pair) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(payload);
+        jws.setAlgorithmHeaderValue(alg);
+        jws.setHeader("typ", "at+jwt");
+        jws.setKeyIdHeaderValue("4HeAzdVj3dTGzB0WLwd88F9g7nzBeZ-IJgWN1upDbjo");
+        jws.setKey(pair.getPrivate());
+        return jws.getCompactSerialization();
+    }
+
+    /** A payload shaped like Keyturn's access token (API.md: iss, aud, sub, exp, iat, jti, sid, roles, ...). */
+    static byte[] accessTokenPayload() {
+        long now = System.currentTimeMillis() / 1000;
+        return ("{\"iss\":\"http://127.0.0.1:8081\",\"aud\":\"keyturn\",\"sub\":\"" + UUID.randomUUID() + "\",\"iat\":" + now
+                + ",\"exp\":" + (now + 900) + ",\"jti\":\"" + UUID.randomUUID() + "\",\"sid\":\"" + UUID.randomUUID()
+                + "\",\"roles\":[\"user\"],\"preferred_username\":\"user0001\",\"email\":\"user0001@bench.local\","
+                + "\"email_verified\":true}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] accessTokenSigningInput() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = "{\"typ\":\"at+jwt\",\"kid\":\"4HeAzdVj3dTGzB0WLwd88F9g7nzBeZ-IJgWN1upDbjo\",\"alg\":\"RS256\"}";
+        return (b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(accessTokenPayload()))
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The signing input of a refresh token (rt+jwt, HS256: iss, aud, sub, sid, jti, iat, exp). */
+    static byte[] refreshTokenSigningInput() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        long now = System.currentTimeMillis() / 1000;
+        String header = "{\"typ\":\"rt+jwt\",\"alg\":\"HS256\"}";
+        String payload = "{\"iss\":\"http://127.0.0.1:8081\",\"aud\":\"keyturn\",\"sub\":\"" + UUID.randomUUID() + "\",\"sid\":\""
+                + UUID.randomUUID() + "\",\"jti\":\"kV1dX3y9QO2bq0d3hJ8z1A\",\"iat\":" + now + ",\"exp\":" + (now + 604800) + "}";
+        return (b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static String loadavg() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Starts Keyturn for benchmarking: prod profile, the packaged JVM application, the local PostgreSQL
+# (database keyturn_bench), real keys made by scripts/generate-keys.sh, on 127.0.0.1:8081.
+#
+# Usage: bench/start-keyturn.sh [start|run|stop|restart|status|pid|reset-db]
+#   start     (default) build the application if it is missing or older than the sources
+#             (KEYTURN_BUILD=auto|always|never), create the database if needed, generate keys once into
+#             $BENCH_DIR/keys-<alg>, start `java -jar target/quarkus-app/quarkus-run.jar` in the background,
+#             wait (at most 120 s) for /q/health/ready, then print the PID of the java process on stdout
+#             (KEYTURN_PID=$(bench/start-keyturn.sh) works; progress goes to stderr). Log: $BENCH_DIR/keyturn.log
+#   run       the same, in the foreground, without PID file or readiness wait (the command to give to
+#             ../shared/bench/startup.sh to measure start-up time and RSS)
+#   stop      SIGTERM to the PID this script started, SIGKILL after 30 s
+#   restart   stop, then start
+#   status    running or not, and the URL
+#   pid       print the PID
+#   reset-db  drop and re-create the database (Keyturn must be stopped); Flyway re-creates the schema at start
+# Environment: see bench/bench-env.sh (KEYTURN_BENCH_PORT, KEYTURN_BENCH_ALG=RS256|ES256, BENCH_DB, BENCH_DIR,
+# BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default none), KEYTURN_DB_POOL_SIZE (default 20).
+set -euo pipefail
+. "$(dirname "$0")/bench-env.sh"
+
+PID_FILE="$BENCH_DIR/keyturn.pid"
+LOG_FILE="$BENCH_DIR/keyturn.log"
+JAR="$REPO_ROOT/target/quarkus-app/quarkus-run.jar"
+
+running_pid() {
+  [ -f "$PID_FILE" ] || return 1
+  local p; p=$(cat "$PID_FILE")
+  kill -0 "$p" 2>/dev/null || return 1
+  echo "$p"
+}
+
+ensure_db() {
+  pg_isready -q -h "$BENCH_PGHOST" -p "$BENCH_PGPORT" || bench_die "PostgreSQL is not answering on $BENCH_PGHOST:$BENCH_PGPORT"
+  if [ "$(BENCH_PSQL_DB=postgres bench_psql -tAc "select 1 from pg_database where datname = '$BENCH_DB'")" != 1 ]; then
+    BENCH_PSQL_DB=postgres bench_psql -c "create database $BENCH_DB"
+    bench_log "created database $BENCH_DB"
+  fi
+}
+
+ensure_keys() {
+  KEY_DIR="$BENCH_DIR/keys-$(echo "$KEYTURN_BENCH_ALG" | tr '[:upper:]' '[:lower:]')"
+  if [ ! -f "$KEY_DIR/signing-key.pem" ] || [ ! -f "$KEY_DIR/keys.env" ]; then
+    mkdir -p "$KEY_DIR"
+    "$REPO_ROOT/scripts/generate-keys.sh" "$KEY_DIR" "$KEYTURN_BENCH_ALG" > "$KEY_DIR/keys.env.tmp"
+    mv "$KEY_DIR/keys.env.tmp" "$KEY_DIR/keys.env"
+    chmod 600 "$KEY_DIR/keys.env"
+    bench_log "generated $KEYTURN_BENCH_ALG keys in $KEY_DIR"
+  fi
+}
+
+ensure_build() {
+  local mode=${KEYTURN_BUILD:-auto} stale=""
+  if [ -f "$JAR" ]; then
+    stale=$(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$JAR" -type f -print -quit)
+  fi
+  if [ "$mode" = always ] || { [ "$mode" = auto ] && { [ ! -f "$JAR" ] || [ -n "$stale" ]; }; }; then
+    bench_log "building the application (./mvnw package -DskipTests${stale:+; newer than the jar: $stale})"
+    (cd "$REPO_ROOT" && ./mvnw -B -q --no-transfer-progress package -DskipTests) >&2
+  fi
+  [ -f "$JAR" ] || bench_die "$JAR is missing (KEYTURN_BUILD=never?)"
+}
+
+# Runs Keyturn with the benchmark environment. It execs java: call it in a subshell or background job
+# (whose PID then is java's), or as the last thing this script does.
+launch() {
+  # Only the KEYTURN_* lines the key script printed: algorithm, key file, refresh-token secret.
+  key_env=$(grep -E '^KEYTURN_[A-Z_]+=' "$KEY_DIR/keys.env")
+  cd "$REPO_ROOT"
+  set -a
+  eval "$key_env"
+  set +a
+  export PORT="$KEYTURN_BENCH_PORT" \
+    QUARKUS_HTTP_HOST=127.0.0.1 \
+    QUARKUS_PROFILE=prod \
+    KEYTURN_DB_URL="postgresql://$BENCH_PGHOST:$BENCH_PGPORT/$BENCH_DB" \
+    KEYTURN_DB_USERNAME="$BENCH_PGUSER" \
+    KEYTURN_DB_PASSWORD="${KEYTURN_DB_PASSWORD:-}" \
+    KEYTURN_DB_POOL_SIZE="${KEYTURN_DB_POOL_SIZE:-20}" \
+    KEYTURN_ISSUER="$KEYTURN_BENCH_URL" \
+    QUARKUS_MAILER_MOCK=true
+  # shellcheck disable=SC2086
+  exec "$JAVA" ${KEYTURN_JAVA_OPTS:-} -jar "$JAR"
+}
+
+cmd_run() {
+  ensure_db
+  ensure_keys
+  ensure_build
+  launch
+}
+
+cmd_start() {
+  local p
+  if p=$(running_pid); then
+    bench_log "already running, pid $p ($KEYTURN_BENCH_URL)"
+    echo "$p"; return 0
+  fi
+  if [ "$(bench_http_code "$KEYTURN_BENCH_URL/q/health/live")" != 000 ]; then
+    bench_die "something else already answers on $KEYTURN_BENCH_URL; stop it or set KEYTURN_BENCH_PORT"
+  fi
+  mkdir -p "$BENCH_DIR"
+  ensure_db
+  ensure_keys
+  ensure_build
+  local t0; t0=$(date +%s%N)
+  launch > "$LOG_FILE" 2>&1 < /dev/null &
+  p=$!
+  echo "$p" > "$PID_FILE"
+  bench_log "started pid $p with $JAVA ($KEYTURN_BENCH_ALG, db $BENCH_DB, log $LOG_FILE); waiting for /q/health/ready"
+  local deadline=$(( $(date +%s) + 120 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    if ! kill -0 "$p" 2>/dev/null; then
+      tail -40 "$LOG_FILE" >&2
+      rm -f "$PID_FILE"
+      bench_die "Keyturn exited during start-up (log above, $LOG_FILE)"
+    fi
+    if [ "$(bench_http_code "$KEYTURN_BENCH_URL/q/health/ready")" = 200 ]; then
+      bench_log "ready after $(( ($(date +%s%N) - t0) / 1000000 )) ms on $KEYTURN_BENCH_URL"
+      echo "$p"
+      return 0
+    fi
+    sleep 0.2
+  done
+  cmd_stop
+  bench_die "not ready after 120 s (log: $LOG_FILE)"
+}
+
+cmd_stop() {
+  local p
+  if ! p=$(running_pid); then
+    rm -f "$PID_FILE"
+    bench_log "not running"
+    return 0
+  fi
+  kill -TERM "$p"
+  for _ in $(seq 1 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$p" 2>/dev/null; then
+    bench_log "pid $p still alive after 30 s; SIGKILL"
+    kill -KILL "$p" 2>/dev/null || true
+  fi
+  rm -f "$PID_FILE"
+  bench_log "stopped pid $p"
+}
+
+cmd_reset_db() {
+  if running_pid > /dev/null; then bench_die "stop Keyturn first (bench/start-keyturn.sh stop)"; fi
+  BENCH_PSQL_DB=postgres bench_psql -c "drop database if exists $BENCH_DB"
+  BENCH_PSQL_DB=postgres bench_psql -c "create database $BENCH_DB"
+  bench_log "database $BENCH_DB dropped and re-created (empty; the schema comes at the next start)"
+}
+
+case "${1:-start}" in
+  start) cmd_start ;;
+  run) cmd_run ;;
+  stop) cmd_stop ;;
+  restart) cmd_stop; cmd_start ;;
+  status) if p=$(running_pid); then echo "running pid $p $KEYTURN_BENCH_URL"; else echo "not running"; exit 1; fi ;;
+  pid) running_pid || bench_die "not running" ;;
+  reset-db) cmd_reset_db ;;
+  -h|--help|help) sed -n '2,24p' "$0" ;;
+  *) bench_die "unknown command '$1' (start|run|stop|restart|status|pid|reset-db)" ;;
+esac
