@@ -49,6 +49,7 @@ public class SessionService {
     private static final Logger LOG = Logger.getLogger(SessionService.class);
     static final String REASON_REUSE = "refresh_token_reuse";
     static final String REASON_LOGOUT = "logout";
+    static final String REASON_ENDED = "ended_by_user";
 
     private final PasswordHasher passwordHasher;
     private final AccessTokenIssuer accessTokens;
@@ -242,6 +243,28 @@ public class SessionService {
                     .call(ids -> auditLog.record(AuditType.LOGOUT, userId, sessionId, client,
                             Map.of("scope", scope == null ? "local" : scope, "sessions_revoked", ids.size())));
         })).invoke(revocations::remember).replaceWithVoid();
+    }
+
+    public Uni<List<SessionView>> activeSessions(UUID userId, UUID currentSessionId) {
+        return Panache.withSession(() -> UserSession.<UserSession> list(
+                "userId = ?1 and revokedAt is null and expiresAt > ?2 order by lastUsedAt desc", userId, Instant.now()))
+                .map(list -> list.stream().map(session -> SessionView.of(session, currentSessionId)).toList());
+    }
+
+    /** Ends a session of the caller; any other id, a foreign session's included, is "not found". */
+    public Uni<Void> endOwnSession(UUID userId, String sessionId, ClientInfo client) {
+        UUID id;
+        try {
+            id = UUID.fromString(sessionId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(new ProblemException(ErrorCode.NOT_FOUND, "No such session."));
+        }
+        return Panache.withTransaction(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, id, REASON_ENDED)
+                .call(ids -> ids.isEmpty()
+                        ? Uni.createFrom().<Void> failure(new ProblemException(ErrorCode.NOT_FOUND, "No such session."))
+                        : auditLog.record(AuditType.SESSION_REVOKED, userId, id, client, Map.of("by", "owner"))))
+                .invoke(revocations::remember)
+                .replaceWithVoid();
     }
 
     private RefreshToken newToken(UserSession session, UUID parentId, String jti, Instant now) {

@@ -1,0 +1,145 @@
+package dev.keyturn.admin;
+
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.keyturn.account.User;
+import dev.keyturn.account.UserView;
+import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.ErrorCode;
+import dev.keyturn.web.Problem;
+import dev.keyturn.web.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+@Path("/admin")
+@RolesAllowed(User.ROLE_ADMIN)
+@Tag(name = "Administration")
+@SecurityRequirement(name = "SecurityScheme")
+@Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", description = "invalid_token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "forbidden: the caller is not an admin",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class AdminResource {
+
+    private final AdminService admin;
+    private final JsonWebToken caller;
+
+    public AdminResource(AdminService admin, JsonWebToken caller) {
+        this.admin = admin;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path("/users")
+    @Operation(summary = "Search users", description = "q matches email or username, case-insensitively.")
+    @APIResponse(responseCode = "200", description = "A page of users")
+    @APIResponse(responseCode = "400", description = "validation_failed: page or size out of range",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Page<UserView>> users(@QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
+            @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size,
+            @QueryParam("q") @Size(max = 254) String query) {
+        return admin.users(query, page, size);
+    }
+
+    @PUT
+    @Path("/users/{id}/roles")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set a user's roles", description = "Takes effect at the user's next refresh. 'user' is always kept.")
+    @APIResponse(responseCode = "200", description = "The user")
+    @APIResponse(responseCode = "404", description = "not_found",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<UserView> setRoles(@PathParam("id") String id, @Valid @NotNull RolesRequest request,
+            @Context HttpServerRequest http) {
+        return admin.setRoles(callerId(), userId(id), request.roles(), ClientInfo.of(http));
+    }
+
+    @POST
+    @Path("/users/{id}/disable")
+    @Operation(summary = "Disable a user", description = "Revokes every session at once; login answers account_disabled.")
+    @APIResponse(responseCode = "200", description = "The user")
+    @APIResponse(responseCode = "404", description = "not_found",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<UserView> disable(@PathParam("id") String id, @Context HttpServerRequest http) {
+        return admin.disable(callerId(), userId(id), ClientInfo.of(http));
+    }
+
+    @POST
+    @Path("/users/{id}/enable")
+    @Operation(summary = "Enable a disabled user")
+    @APIResponse(responseCode = "200", description = "The user")
+    @APIResponse(responseCode = "404", description = "not_found",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<UserView> enable(@PathParam("id") String id, @Context HttpServerRequest http) {
+        return admin.enable(callerId(), userId(id), ClientInfo.of(http));
+    }
+
+    @DELETE
+    @Path("/users/{id}/sessions")
+    @Operation(summary = "Revoke every session of a user")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", description = "not_found",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> revokeSessions(@PathParam("id") String id, @Context HttpServerRequest http) {
+        return admin.revokeSessions(callerId(), userId(id), ClientInfo.of(http)).map(ignored -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/audit")
+    @Operation(summary = "Audit events, newest first", description = "Filter by user_id and type (e.g. login_failed, "
+            + "refresh_token_reuse).")
+    @APIResponse(responseCode = "200", description = "A page of events")
+    public Uni<Page<AuditEventView>> audit(@QueryParam("user_id") String userId, @QueryParam("type") @Size(max = 64) String type,
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
+            @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size) {
+        UUID user = null;
+        if (userId != null && !userId.isBlank()) {
+            try {
+                user = UUID.fromString(userId.trim());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.validation("user_id", "must be a UUID");
+            }
+        }
+        return admin.audit(user, type, page, size);
+    }
+
+    private UUID callerId() {
+        return UUID.fromString(caller.getSubject());
+    }
+
+    private static UUID userId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
+        }
+    }
+}
