@@ -59,4 +59,11 @@ class DiscoveryTest {
         given().get(URI.create((String) metadata.get("revocation_endpoint")).getPath()).then().statusCode(405);
         given().get(URI.create((String) metadata.get("introspection_endpoint")).getPath()).then().statusCode(405);
     }
+
+    @Test
+    void theNewRoutesAreInTheOpenApiDocument() {
+        String openapi = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertThat(openapi).contains("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
+                "/oauth/revoke", "/oauth/introspect", "application/x-www-form-urlencoded");
+    }
 }
