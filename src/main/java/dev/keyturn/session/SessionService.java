@@ -191,7 +191,8 @@ public class SessionService {
         return new Outcome(tokens(user, session, currentJti, current, Instant.now()), null);
     }
 
-    private Uni<Boolean> isGraceParent(RefreshToken current, byte[] presentedHash, String presentedJti, Instant now) {
+    /** Package-private: {@link TokenIntrospection} asks the same question without rotating anything. */
+    Uni<Boolean> isGraceParent(RefreshToken current, byte[] presentedHash, String presentedJti, Instant now) {
         Duration grace = config.reuseGracePeriod();
         if (grace.isZero() || grace.isNegative() || current.parentId == null
                 || !Arrays.equals(current.tokenHash, RefreshTokens.hash(refreshTokens.childId(presentedJti)))) {

@@ -12,6 +12,8 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
@@ -86,6 +88,10 @@ public class KeyRing {
 
         KeyPair signing = config.signingKey().map(pem -> loadKeyPair(pem, signingAlgorithm))
                 .orElseGet(() -> generatedKeyPair(signingAlgorithm));
+        if (algorithmOf(signing.getPublic()) != signingAlgorithm) {
+            throw new IllegalStateException("KEYTURN_SIGNING_KEY is not a " + signingAlgorithm + " key");
+        }
+        requireMatchingPair(signing, signingAlgorithm);
         this.signingKey = signing.getPrivate();
         this.signingKeyId = thumbprint(signing.getPublic());
 
@@ -95,20 +101,21 @@ public class KeyRing {
             if (source.isBlank()) {
                 continue;
             }
-            for (PemBlocks.Block block : PemBlocks.read(source)) {
-                PublicKey key = decodePublicKey(block.pem());
+            for (PublicKey key : publicKeysOf(source)) {
                 String kid = thumbprint(key);
                 keys.putIfAbsent(kid, new VerificationKey(kid, algorithmOf(key), key));
             }
         }
-        this.verificationKeys = Map.copyOf(keys);
+        // Insertion order is kept: the JWKS lists the current key first.
+        this.verificationKeys = java.util.Collections.unmodifiableMap(keys);
 
         byte[] secret = config.refreshTokenSecret().map(KeyRing::decodeSecret).orElseGet(KeyRing::generatedSecret);
         this.refreshTokenKey = new SecretKeySpec(secret, "HmacSHA256");
         this.childIdSecret = hmac(secret, "keyturn refresh token child id".getBytes(StandardCharsets.UTF_8));
         this.singleUseSecret = hmac(secret, "keyturn single-use secrets".getBytes(StandardCharsets.UTF_8));
-        LOG.infof("Access tokens are signed with %s key %s; %d key(s) verify them", signingAlgorithm, signingKeyId,
-                verificationKeys.size());
+        // Key ids are public (they are in the JWKS); logging them lets an operator follow a rotation.
+        LOG.infof("Access tokens are signed with %s key %s; %d key(s) verify them: %s", signingAlgorithm, signingKeyId,
+                verificationKeys.size(), String.join(", ", verificationKeys.keySet()));
     }
 
     public SignatureAlgorithm signingAlgorithm() {
@@ -167,8 +174,67 @@ public class KeyRing {
         };
     }
 
+    /**
+     * The algorithm a verification key is used with, decided by the key itself: ES256 is ECDSA on P-256 only, so an
+     * EC key on another curve is refused at start-up rather than failing every token later.
+     */
     private static SignatureAlgorithm algorithmOf(PublicKey key) {
-        return "EC".equals(key.getAlgorithm()) ? SignatureAlgorithm.ES256 : SignatureAlgorithm.RS256;
+        if (key instanceof ECPublicKey ec) {
+            if (ec.getParams().getCurve().getField().getFieldSize() != 256) {
+                throw new IllegalStateException("an EC verification key must be on the P-256 curve (ES256)");
+            }
+            return SignatureAlgorithm.ES256;
+        }
+        return SignatureAlgorithm.RS256;
+    }
+
+    /**
+     * The public keys of one entry of KEYTURN_PREVIOUS_VERIFICATION_KEYS: every PUBLIC KEY block in it. The PEM of an
+     * earlier signing key (private key followed by its public key, as scripts/generate-keys.sh writes it) is accepted
+     * for convenience, but only its public half is read.
+     */
+    private static List<PublicKey> publicKeysOf(String source) {
+        List<PublicKey> found = new ArrayList<>();
+        boolean privateKeySeen = false;
+        for (PemBlocks.Block block : PemBlocks.read(source)) {
+            if (block.label().equals("PUBLIC KEY")) {
+                found.add(decodePublicKey(block.pem()));
+            } else if (block.label().endsWith("PRIVATE KEY")) {
+                privateKeySeen = true;
+            }
+        }
+        if (found.isEmpty()) {
+            throw new IllegalStateException("an entry of KEYTURN_PREVIOUS_VERIFICATION_KEYS holds no PUBLIC KEY block "
+                    + "(extract one with 'openssl pkey -in old-key.pem -pubout')");
+        }
+        if (privateKeySeen) {
+            LOG.warn("an entry of KEYTURN_PREVIOUS_VERIFICATION_KEYS also holds a private key; only its public key is used. "
+                    + "Give only the public key (signing-public-key.pem) so that retired private keys can be destroyed.");
+        }
+        return found;
+    }
+
+    /**
+     * Refuses a signing key whose PEM carries the public key of another key pair: tokens would then be signed with
+     * one key and published under the id of the other, and no verifier could check them.
+     */
+    private static void requireMatchingPair(KeyPair pair, SignatureAlgorithm algorithm) {
+        String jcaName = algorithm == SignatureAlgorithm.ES256 ? "SHA256withECDSA" : "SHA256withRSA";
+        byte[] probe = "keyturn key pair check".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(jcaName);
+            signer.initSign(pair.getPrivate());
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(jcaName);
+            verifier.initVerify(pair.getPublic());
+            verifier.update(probe);
+            if (!verifier.verify(signature)) {
+                throw new IllegalStateException("KEYTURN_SIGNING_KEY: the public key does not belong to the private key");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("KEYTURN_SIGNING_KEY is not a usable " + algorithm + " key pair", e);
+        }
     }
 
     static String thumbprint(PublicKey key) {

@@ -108,7 +108,8 @@ public class ProblemMappers {
             return response.build();
         }
         if (e instanceof NotSupportedException) {
-            return respond(Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.")).build();
+            return respond(Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "This route does not accept the media type of the request body.")).build();
         }
         if (e instanceof NotAcceptableException) {
             return respond(Problem.of(ErrorCode.NOT_ACCEPTABLE, "This route answers application/json only.")).build();

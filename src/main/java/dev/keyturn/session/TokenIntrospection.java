@@ -1,0 +1,130 @@
+package dev.keyturn.session;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import dev.keyturn.account.User;
+import dev.keyturn.token.AccessTokenParser;
+import dev.keyturn.token.RefreshTokens;
+import dev.keyturn.token.TokenConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * RFC 7662 token introspection: whether a token is active right now, and what it says.
+ * <p>
+ * Both kinds of token are first verified locally (signature, type, issuer, audience, expiry), which also tells them
+ * apart: they have different {@code typ} headers and keys, so {@code token_type_hint} is not needed and is ignored, as
+ * RFC 7662 section 2.1 allows. The session is then read from the database, so that the answer is exact even for a
+ * session revoked on another replica a moment ago:
+ * <ul>
+ * <li>an access token is active while its session is not revoked (its own {@code exp} bounds it);</li>
+ * <li>a refresh token is active only while it is its live session's current token, or the parent of the current
+ * token within the grace window (the one used token that {@code /auth/refresh} would still answer), and its account
+ * is not disabled.</li>
+ * </ul>
+ * Introspection never changes state: it neither rotates a token nor detects reuse.
+ */
+@ApplicationScoped
+public class TokenIntrospection {
+
+    private static final Logger LOG = Logger.getLogger(TokenIntrospection.class);
+
+    private final AccessTokenParser accessTokens;
+    private final RefreshTokens refreshTokens;
+    private final SessionService sessions;
+    private final TokenConfig config;
+
+    public TokenIntrospection(AccessTokenParser accessTokens, RefreshTokens refreshTokens, SessionService sessions,
+            TokenConfig config) {
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.sessions = sessions;
+        this.config = config;
+    }
+
+    public Uni<Introspection> introspect(String token) {
+        RefreshTokens.Claims refresh = refreshTokens.verify(token);
+        if (refresh != null) {
+            return Panache.withSession(() -> refreshTokenState(refresh));
+        }
+        JsonWebToken access = accessTokens.parseOrNull(token);
+        if (access != null) {
+            return Panache.withSession(() -> accessTokenState(access));
+        }
+        return inactive("neither a valid access token nor a valid refresh token");
+    }
+
+    private Uni<Introspection> accessTokenState(JsonWebToken access) {
+        UUID userId = UUID.fromString(access.getSubject());
+        UUID sessionId = UUID.fromString(access.getClaim("sid"));
+        return UserSession.<UserSession> findById(sessionId).chain(session -> {
+            if (session == null || !session.userId.equals(userId) || session.revokedAt != null) {
+                return inactive("the session of an access token is revoked");
+            }
+            Object audience = access.getAudience() != null && access.getAudience().size() == 1
+                    ? access.getAudience().iterator().next()
+                    : access.getAudience();
+            return Uni.createFrom().item(new Introspection(true, Introspection.ACCESS_TOKEN, access.getSubject(),
+                    sessionId.toString(), access.getExpirationTime(), access.getIssuedAtTime(), access.getIssuer(),
+                    audience, access.getClaim("preferred_username"), roles(access), access.getTokenID()));
+        });
+    }
+
+    private Uni<Introspection> refreshTokenState(RefreshTokens.Claims claims) {
+        Instant now = Instant.now();
+        return UserSession.<UserSession> findById(claims.sessionId()).chain(session -> {
+            if (session == null || !session.userId.equals(claims.userId()) || !session.isActive(now)
+                    || session.currentTokenId == null) {
+                return inactive("the session of a refresh token has ended");
+            }
+            return RefreshToken.<RefreshToken> findById(session.currentTokenId).chain(current -> {
+                if (current == null) {
+                    return inactive("the session has no current refresh token");
+                }
+                byte[] presentedHash = RefreshTokens.hash(claims.jti());
+                Uni<Boolean> live = Arrays.equals(current.tokenHash, presentedHash)
+                        ? Uni.createFrom().item(true)
+                        : sessions.isGraceParent(current, presentedHash, claims.jti(), now);
+                return live.chain(isLive -> isLive
+                        ? User.<User> findById(session.userId).chain(user -> user == null || user.disabled
+                                ? inactive("the account of a refresh token is disabled")
+                                : Uni.createFrom().item(refreshTokenAnswer(claims, user)))
+                        : inactive("a refresh token was already used"));
+            });
+        });
+    }
+
+    private Introspection refreshTokenAnswer(RefreshTokens.Claims claims, User user) {
+        return new Introspection(true, Introspection.REFRESH_TOKEN, claims.userId().toString(),
+                claims.sessionId().toString(), claims.expiresAt().getEpochSecond(), claims.issuedAt().getEpochSecond(),
+                config.issuer(), config.audience(), user.username, List.copyOf(user.roles), claims.jti());
+    }
+
+    private static List<String> roles(JsonWebToken access) {
+        Object claim = access.getClaim("roles");
+        List<String> roles = new ArrayList<>();
+        if (claim instanceof Collection<?> values) {
+            for (Object value : values) {
+                // JSON-P strings print with quotes; their getString() is the plain value.
+                roles.add(value instanceof jakarta.json.JsonString json ? json.getString() : String.valueOf(value));
+            }
+            return roles;
+        }
+        return List.copyOf(access.getGroups());
+    }
+
+    private static Uni<Introspection> inactive(String reason) {
+        LOG.debugf("introspection: inactive (%s)", reason);
+        return Uni.createFrom().item(Introspection.INACTIVE);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.keyturn.session;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import dev.keyturn.audit.AuditLog;
+import dev.keyturn.audit.AuditType;
+import dev.keyturn.token.AccessTokenParser;
+import dev.keyturn.token.RefreshTokens;
+import dev.keyturn.web.ClientInfo;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * RFC 7009 token revocation. Revoking a refresh token ends its whole session: the refresh token, every other token of
+ * its family, and the session's access tokens (at once on this replica, through the revocation notification on the
+ * others). An access token presented here ends its session too (RFC 7009 section 2 leaves access-token revocation to
+ * the server; it is what {@code /auth/logout} with a Bearer token does). The kind of token is recognised by its
+ * {@code typ} and key, so {@code token_type_hint} is ignored, as section 2.1 allows.
+ * <p>
+ * An unknown, invalid, expired or already revoked token revokes nothing and is not reported: the caller gets the same
+ * answer either way, so the endpoint tells nothing about a token it did not issue.
+ */
+@ApplicationScoped
+public class TokenRevocation {
+
+    private static final Logger LOG = Logger.getLogger(TokenRevocation.class);
+    static final String REASON = "token_revoked";
+
+    private final AccessTokenParser accessTokens;
+    private final RefreshTokens refreshTokens;
+    private final SessionRevocations revocations;
+    private final AuditLog auditLog;
+
+    public TokenRevocation(AccessTokenParser accessTokens, RefreshTokens refreshTokens, SessionRevocations revocations,
+            AuditLog auditLog) {
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.revocations = revocations;
+        this.auditLog = auditLog;
+    }
+
+    public Uni<Void> revoke(String token, ClientInfo client) {
+        UUID userId;
+        UUID sessionId;
+        String tokenType;
+        RefreshTokens.Claims refresh = refreshTokens.verify(token);
+        JsonWebToken access = refresh == null ? accessTokens.parseOrNull(token) : null;
+        if (refresh != null) {
+            userId = refresh.userId();
+            sessionId = refresh.sessionId();
+            tokenType = Introspection.REFRESH_TOKEN;
+        } else if (access != null) {
+            userId = UUID.fromString(access.getSubject());
+            sessionId = UUID.fromString(access.getClaim("sid"));
+            tokenType = Introspection.ACCESS_TOKEN;
+        } else {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, sessionId, REASON)
+                .call(ids -> ids.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : auditLog.record(AuditType.SESSION_REVOKED, userId, sessionId, client,
+                                Map.of("via", "revocation_endpoint", "token_type", tokenType))))
+                // only after the commit: a rolled-back revocation must not reject the session's tokens here
+                .invoke(revocations::remember)
+                .invoke(ids -> logRevoked(ids, tokenType))
+                .replaceWithVoid();
+    }
+
+    private static void logRevoked(List<UUID> ids, String tokenType) {
+        if (!ids.isEmpty()) {
+            LOG.debugf("session %s revoked through the revocation endpoint (%s)", ids.get(0), tokenType);
+        }
+    }
+}
