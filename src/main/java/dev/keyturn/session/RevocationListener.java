@@ -52,7 +52,7 @@ public class RevocationListener {
         this.vertx = vertx;
         this.pool = pool;
         this.revokedSessions = revokedSessions;
-        this.options = PgConnectOptions.fromUri(url).setUser(username).setPassword(password.orElse(null));
+        this.options = PgConnectOptions.fromUri(url).setUser(username).setPassword(password.orElse(""));
     }
 
     void start(@Observes StartupEvent event) {
