@@ -60,10 +60,13 @@ public class SessionService {
     private final TokenConfig config;
     private final AccountConfig accountConfig;
     private final EmailVerification emailVerification;
+    private final FastRotation fastRotation;
 
     public SessionService(PasswordHasher passwordHasher, AccessTokenIssuer accessTokens,
             AccessTokenParser accessTokenParser, RefreshTokens refreshTokens, SessionRevocations revocations,
-            AuditLog auditLog, TokenConfig config, AccountConfig accountConfig, EmailVerification emailVerification) {
+            AuditLog auditLog, TokenConfig config, AccountConfig accountConfig, EmailVerification emailVerification,
+            FastRotation fastRotation) {
+        this.fastRotation = fastRotation;
         this.accountConfig = accountConfig;
         this.emailVerification = emailVerification;
         this.passwordHasher = passwordHasher;
@@ -135,6 +138,23 @@ public class SessionService {
         if (presented == null) {
             return invalidRefreshToken();
         }
+        return fastRotation.rotate(presented, client)
+                .chain(rotated -> rotated != null
+                        ? Uni.createFrom().item(tokens(rotated))
+                        : lockedRefresh(presented, client));
+    }
+
+    private TokenResponse tokens(FastRotation.Rotated rotated) {
+        Instant now = Instant.now();
+        AccessTokenIssuer.AccessToken access = accessTokens.issue(rotated.subject(), rotated.sessionId(), now);
+        String refresh = refreshTokens.sign(new RefreshTokens.Claims(rotated.subject().userId(), rotated.sessionId(),
+                rotated.childJti(), rotated.childIssuedAt(), rotated.childExpiresAt()));
+        long refreshExpiresIn = Math.max(0, Duration.between(rotated.childIssuedAt(), rotated.childExpiresAt()).toSeconds());
+        return new TokenResponse(access.token(), "Bearer", access.expiresIn(), refresh, refreshExpiresIn);
+    }
+
+    /** Everything but the plain rotation: the grace window, replays, and tokens that are no good. */
+    private Uni<TokenResponse> lockedRefresh(RefreshTokens.Claims presented, ClientInfo client) {
         return Panache.withTransaction(() -> UserSession.<UserSession> findById(presented.sessionId(),
                 LockModeType.PESSIMISTIC_WRITE)
                 .chain(session -> rotate(session, presented, client)))
