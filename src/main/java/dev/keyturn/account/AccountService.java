@@ -27,9 +27,11 @@ public class AccountService {
     private final PasswordHasher passwordHasher;
     private final AuditLog auditLog;
     private final EmailVerification emailVerification;
+    private final UserViews userViews;
 
     public AccountService(PasswordPolicy passwordPolicy, PasswordHasher passwordHasher, AuditLog auditLog,
-            EmailVerification emailVerification) {
+            EmailVerification emailVerification, UserViews userViews) {
+        this.userViews = userViews;
         this.passwordPolicy = passwordPolicy;
         this.passwordHasher = passwordHasher;
         this.auditLog = auditLog;
@@ -81,7 +83,7 @@ public class AccountService {
         return user;
     }
 
-    public Uni<User> find(UUID id) {
-        return Panache.withSession(() -> User.<User> findById(id));
+    public Uni<UserView> find(UUID id) {
+        return userViews.get(id);
     }
 }

@@ -38,9 +38,11 @@ public class EmailVerification {
     private final KeyRing keys;
     private final Mails mails;
     private final AuditLog auditLog;
+    private final UserViews userViews;
     private final SecureRandom random = new SecureRandom();
 
-    public EmailVerification(AccountConfig config, KeyRing keys, Mails mails, AuditLog auditLog) {
+    public EmailVerification(AccountConfig config, KeyRing keys, Mails mails, AuditLog auditLog, UserViews userViews) {
+        this.userViews = userViews;
         this.config = config;
         this.keys = keys;
         this.mails = mails;
@@ -71,6 +73,7 @@ public class EmailVerification {
                         throw new ProblemException(ErrorCode.INVALID_CODE,
                                 "The code is wrong, expired or used up. Ask for a new one.");
                     }
+                    userViews.forget(outcome.user().id);
                     return outcome.user();
                 });
     }

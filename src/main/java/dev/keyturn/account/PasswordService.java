@@ -44,10 +44,12 @@ public class PasswordService {
     private final Mails mails;
     private final KeyRing keys;
     private final AccountConfig config;
+    private final UserViews userViews;
     private final SecureRandom random = new SecureRandom();
 
     public PasswordService(PasswordPolicy policy, PasswordHasher hasher, SessionRevocations revocations,
-            AuditLog auditLog, Mails mails, KeyRing keys, AccountConfig config) {
+            AuditLog auditLog, Mails mails, KeyRing keys, AccountConfig config, UserViews userViews) {
+        this.userViews = userViews;
         this.policy = policy;
         this.hasher = hasher;
         this.revocations = revocations;
@@ -127,10 +129,17 @@ public class PasswordService {
                             return PasswordReset.update("usedAt = ?1 where userId = ?2 and usedAt is null", now, user.id)
                                     .chain(() -> revocations.revoke(user.id, SessionRevocations.Scope.ALL, null, REASON_RESET))
                                     .call(ids -> auditLog.record(AuditType.PASSWORD_RESET, user.id, null, client,
-                                            Map.of("sessions_revoked", ids.size())));
+                                            Map.of("sessions_revoked", ids.size())))
+                                    .map(ids -> new Reset(user.id, ids));
                         }))))
-                .invoke(revocations::remember)
+                .invoke(reset -> {
+                    revocations.remember(reset.revokedSessions());
+                    userViews.forget(reset.userId());
+                })
                 .replaceWithVoid();
+    }
+
+    private record Reset(UUID userId, List<UUID> revokedSessions) {
     }
 
     private static Uni<PasswordReset> usableReset(byte[] tokenHash, LockModeType lock) {

@@ -103,7 +103,7 @@ public class UserResource {
             if (user == null) {
                 throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
             }
-            return UserView.of(user);
+            return user;
         });
     }
 }

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.keyturn.account.User;
 import dev.keyturn.account.UserView;
+import dev.keyturn.account.UserViews;
 import dev.keyturn.audit.AuditEvent;
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
@@ -37,10 +38,12 @@ public class AdminService {
 
     private final SessionRevocations revocations;
     private final AuditLog auditLog;
+    private final UserViews userViews;
 
-    public AdminService(SessionRevocations revocations, AuditLog auditLog) {
+    public AdminService(SessionRevocations revocations, AuditLog auditLog, UserViews userViews) {
         this.revocations = revocations;
         this.auditLog = auditLog;
+        this.userViews = userViews;
     }
 
     public Uni<Page<UserView>> users(String query, int page, int size) {
@@ -69,7 +72,7 @@ public class AdminService {
             return auditLog.record(AuditType.ROLES_CHANGED, user.id, null, client,
                     Map.of("by", adminId.toString(), "before", before, "after", List.copyOf(granted)))
                     .replaceWith(UserView.of(user));
-        }));
+        })).invoke(() -> userViews.forget(userId));
     }
 
     public Uni<UserView> disable(UUID adminId, UUID userId, ClientInfo client) {
@@ -80,7 +83,10 @@ public class AdminService {
                     .call(ids -> auditLog.record(AuditType.USER_DISABLED, user.id, null, client,
                             Map.of("by", adminId.toString(), "sessions_revoked", ids.size())))
                     .map(ids -> new Changed(UserView.of(user), ids));
-        })).invoke(changed -> revocations.remember(changed.revoked())).map(Changed::user);
+        })).invoke(changed -> {
+            revocations.remember(changed.revoked());
+            userViews.forget(userId);
+        }).map(Changed::user);
     }
 
     public Uni<UserView> enable(UUID adminId, UUID userId, ClientInfo client) {
@@ -89,7 +95,7 @@ public class AdminService {
             user.updatedAt = Instant.now();
             return auditLog.record(AuditType.USER_ENABLED, user.id, null, client, Map.of("by", adminId.toString()))
                     .replaceWith(UserView.of(user));
-        }));
+        })).invoke(() -> userViews.forget(userId));
     }
 
     public Uni<Void> revokeSessions(UUID adminId, UUID userId, ClientInfo client) {

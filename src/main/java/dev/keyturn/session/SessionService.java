@@ -19,6 +19,7 @@ import dev.keyturn.account.EmailAddress;
 import dev.keyturn.account.EmailVerification;
 import dev.keyturn.account.PasswordHasher;
 import dev.keyturn.account.User;
+import dev.keyturn.account.UserViews;
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
 import dev.keyturn.token.AccessTokenIssuer;
@@ -61,12 +62,14 @@ public class SessionService {
     private final AccountConfig accountConfig;
     private final EmailVerification emailVerification;
     private final FastRotation fastRotation;
+    private final UserViews userViews;
 
     public SessionService(PasswordHasher passwordHasher, AccessTokenIssuer accessTokens,
             AccessTokenParser accessTokenParser, RefreshTokens refreshTokens, SessionRevocations revocations,
             AuditLog auditLog, TokenConfig config, AccountConfig accountConfig, EmailVerification emailVerification,
-            FastRotation fastRotation) {
+            FastRotation fastRotation, UserViews userViews) {
         this.fastRotation = fastRotation;
+        this.userViews = userViews;
         this.accountConfig = accountConfig;
         this.emailVerification = emailVerification;
         this.passwordHasher = passwordHasher;
@@ -108,10 +111,14 @@ public class SessionService {
         // The code verifies the email in the same call; a wrong code still counts as a try.
         return Panache.withTransaction(() -> User.<User> findById(user.id)
                 .chain(fresh -> emailVerification.check(fresh, code, client)))
-                .chain(outcome -> outcome.user() == null
-                        ? Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CODE,
-                                "The code is wrong, expired or used up. Ask for a new one."))
-                        : startSession(outcome.user(), client));
+                .chain(outcome -> {
+                    if (outcome.user() == null) {
+                        return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CODE,
+                                "The code is wrong, expired or used up. Ask for a new one."));
+                    }
+                    userViews.forget(outcome.user().id);
+                    return startSession(outcome.user(), client);
+                });
     }
 
     private Uni<TokenResponse> startSession(User user, ClientInfo client) {

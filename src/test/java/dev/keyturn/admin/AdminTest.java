@@ -95,6 +95,19 @@ class AdminTest {
     }
 
     @Test
+    void changesShowAtOnceInTheUserObject() {
+        Api.Account bob = newAccount();
+        String bobToken = login(bob).accessToken();
+        me(bobToken).then().statusCode(200).body("roles", containsInAnyOrder("user"));
+        asAdmin().get("/users/" + bob.id()).then().statusCode(200).body("roles", containsInAnyOrder("user"));
+        asAdmin().contentType(ContentType.JSON).body(Map.of("roles", List.of("user", "admin")))
+                .put("/admin/users/" + bob.id() + "/roles").then().statusCode(200);
+        // the user object is read fresh; the claims of the token in hand change only at the next refresh
+        me(bobToken).then().statusCode(200).body("roles", containsInAnyOrder("user", "admin"));
+        asAdmin().get("/users/" + bob.id()).then().statusCode(200).body("roles", containsInAnyOrder("user", "admin"));
+    }
+
+    @Test
     void unknownRolesAreRejected() {
         Api.Account bob = newAccount();
         asAdmin().contentType(ContentType.JSON).body(Map.of("roles", List.of("superuser")))
