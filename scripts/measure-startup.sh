@@ -129,35 +129,43 @@ start_once() {
   echo "$ready $cpu $rss $loaded"
 }
 
-measure() { # name dir java [jvm options]
-  local name=$1 dir=$2 java=$3; shift 3
-  [ -f "$dir/quarkus-run.jar" ] || { echo "skip $name: no $dir (run with -b)" >&2; return; }
-  [ -x "$java" ] || { echo "skip $name: no $java" >&2; return; }
-  local results=() line
-  start_once "$dir" "$OUT/$name.warmup.log" "$java" "$@" > /dev/null || return
-  for run in $(seq 1 "$RUNS"); do
-    sleep 1
-    line=$(start_once "$dir" "$OUT/$name.$run.log" "$java" "$@") || continue
-    echo "$name run $run: ready_ms cpu_ms rss_mib loaded_mib = $line" >&2
-    results+=("$line")
-  done
-  [ ${#results[@]} -gt 0 ] || return
-  printf '%-6s %4d %10s %10s %9s %11s\n' "$name" "${#results[@]}" \
-    "$(printf '%s\n' "${results[@]}" | awk '{print $1}' | median)" \
-    "$(printf '%s\n' "${results[@]}" | awk '{print $2}' | median)" \
-    "$(printf '%s\n' "${results[@]}" | awk '{print $3}' | median)" \
-    "$(if [ "$LOGINS" -gt 0 ]; then printf '%s\n' "${results[@]}" | awk '{print $4}' | median; else echo -; fi)" \
-    >> "$OUT/summary"
+variant_cmd() { # prints "dir java [jvm options]" of a variant, or fails
+  case "$1" in
+    jvm17) echo "$OUT/jvm $JDK17/bin/java" ;;
+    jvm25) echo "$OUT/jvm $JDK25/bin/java" ;;
+    aot25) echo "$OUT/aot $JDK25/bin/java -XX:AOTCache=app.aot" ;;
+    *) die "unknown variant $1 (jvm17, jvm25, aot25)" ;;
+  esac
 }
 
+# Runs are interleaved (run 1 of every variant, then run 2, ...), so that changing load on a shared machine
+# weighs on all variants alike.
 mkdir -p "$OUT"; : > "$OUT/summary"
-for variant in ${VARIANTS:-jvm17 jvm25 aot25}; do
-  case "$variant" in
-    jvm17) measure jvm17 "$OUT/jvm" "$JDK17/bin/java" ;;
-    jvm25) measure jvm25 "$OUT/jvm" "$JDK25/bin/java" ;;
-    aot25) measure aot25 "$OUT/aot" "$JDK25/bin/java" -XX:AOTCache=app.aot ;;
-    *) die "unknown variant $variant (jvm17, jvm25, aot25)" ;;
-  esac
+variants=()
+for v in ${VARIANTS:-jvm17 jvm25 aot25}; do
+  read -r dir java opts <<< "$(variant_cmd "$v")"
+  [ -f "$dir/quarkus-run.jar" ] || { echo "skip $v: no $dir (run with -b)" >&2; continue; }
+  [ -x "$java" ] || { echo "skip $v: no $java" >&2; continue; }
+  # shellcheck disable=SC2086
+  start_once "$dir" "$OUT/$v.warmup.log" "$java" $opts > /dev/null || { echo "skip $v: the warm-up start failed" >&2; continue; }
+  variants+=("$v"); : > "$OUT/$v.results"
+done
+for run in $(seq 1 "$RUNS"); do
+  for v in "${variants[@]}"; do
+    read -r dir java opts <<< "$(variant_cmd "$v")"
+    sleep 1
+    # shellcheck disable=SC2086
+    line=$(start_once "$dir" "$OUT/$v.$run.log" "$java" $opts) || continue
+    echo "$v run $run: ready_ms cpu_ms rss_mib loaded_mib = $line" >&2
+    echo "$line" >> "$OUT/$v.results"
+  done
+done
+for v in "${variants[@]}"; do
+  r="$OUT/$v.results"
+  [ -s "$r" ] || continue
+  printf '%-6s %4d %10s %10s %9s %11s\n' "$v" "$(wc -l < "$r")" \
+    "$(awk '{print $1}' "$r" | median)" "$(awk '{print $2}' "$r" | median)" "$(awk '{print $3}' "$r" | median)" \
+    "$(if [ "$LOGINS" -gt 0 ]; then awk '{print $4}' "$r" | median; else echo -; fi)" >> "$OUT/summary"
 done
 
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); medians of $RUNS starts (after one warm-up)${JAVA_OPTS:+; JAVA_OPTS=$JAVA_OPTS}"
