@@ -2,8 +2,8 @@
 # measure-startup.sh - time to ready and memory of the packaged service: plain JVM against JVM + AOT cache.
 #
 # Usage: scripts/measure-startup.sh [-b] [-n RUNS] [-L LOGINS]
-#   -b         build the variants first (JDK 25; about 3-5 min): target/startup/jvm (fast-jar) and
-#              target/startup/aot (aot-jar + app.aot trained by the integration tests, ./mvnw verify -Paot)
+#   -b         build the variants first (JDK 25; about 3-5 min): target/startup/jvm (fast-jar, a copy) and
+#              target/quarkus-app (aot-jar + app.aot trained by the integration tests, ./mvnw verify -Paot)
 #   -n RUNS    measured starts per variant (default 5; one unmeasured warm-up start precedes them)
 #   -L LOGINS  after the RSS reading, drive a little load (LOGINS logins + 10x as many GET /users/me, 4 at a time)
 #              and read the RSS again: the numbers the Kubernetes requests/limits are sized from
@@ -15,7 +15,10 @@
 # Variants (VARIANTS="jvm17 jvm25 aot25" by default; each skipped when its directory or JDK is missing):
 #   jvm17  target/startup/jvm on JDK 17 (what src/main/docker/Dockerfile.jvm runs)
 #   jvm25  target/startup/jvm on JDK 25, no AOT cache
-#   aot25  target/startup/aot on JDK 25 with -XX:AOTCache=app.aot (src/main/docker/Dockerfile.jvm-aot)
+#   aot25  target/quarkus-app on JDK 25 with -XX:AOTCache=app.aot (src/main/docker/Dockerfile.jvm-aot), in place:
+#          with the cache, Quarkus' aot-jar launcher finds its quarkus-application.dat through the code source that
+#          the cache recorded, i.e. the build's target/quarkus-app while that exists, so a copy of the directory
+#          would run with whatever a later build left there (an image, without that path, is not affected)
 #
 # Needs a PostgreSQL: by default the local one on 127.0.0.1:5432, user postgres, trust authentication; the
 # database keyturn_startup is created if missing (override with KEYTURN_DB_URL/KEYTURN_DB_USERNAME/
@@ -31,7 +34,7 @@ RUNS=5 BUILD=false LOGINS=0
 while getopts "bn:L:h" o; do
   case "$o" in
     b) BUILD=true ;; n) RUNS=$OPTARG ;; L) LOGINS=$OPTARG ;;
-    *) sed -n "2,26p" "$0"; exit 2 ;;
+    *) sed -n "2,29p" "$0"; exit 2 ;;
   esac
 done
 
@@ -56,7 +59,7 @@ if $BUILD; then
   JAVA_HOME=$JDK25 ./mvnw -B -q --no-transfer-progress verify -Paot -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
     || die "AOT build failed"
   [ -f target/quarkus-app/app.aot ] || die "the AOT build wrote no target/quarkus-app/app.aot"
-  rm -rf "$OUT/aot" && cp -a target/quarkus-app "$OUT/aot"   # cp -a keeps the jar times the cache checks
+  rm -rf "$OUT/aot"
 fi
 
 # --- database and keys, as production takes them
@@ -133,7 +136,7 @@ variant_cmd() { # prints "dir java [jvm options]" of a variant, or fails
   case "$1" in
     jvm17) echo "$OUT/jvm $JDK17/bin/java" ;;
     jvm25) echo "$OUT/jvm $JDK25/bin/java" ;;
-    aot25) echo "$OUT/aot $JDK25/bin/java -XX:AOTCache=app.aot" ;;
+    aot25) echo "target/quarkus-app $JDK25/bin/java -XX:AOTCache=app.aot" ;;
     *) die "unknown variant $1 (jvm17, jvm25, aot25)" ;;
   esac
 }
@@ -145,6 +148,8 @@ variants=()
 for v in ${VARIANTS:-jvm17 jvm25 aot25}; do
   read -r dir java opts <<< "$(variant_cmd "$v")"
   [ -f "$dir/quarkus-run.jar" ] || { echo "skip $v: no $dir (run with -b)" >&2; continue; }
+  [ "$v" != aot25 ] || [ -s "$dir/app.aot" ] \
+    || { echo "skip $v: no app.aot in $dir (run with -b, or JAVA_HOME=<jdk 25> ./mvnw verify -Paot)" >&2; continue; }
   [ -x "$java" ] || { echo "skip $v: no $java" >&2; continue; }
   # shellcheck disable=SC2086
   start_once "$dir" "$OUT/$v.warmup.log" "$java" $opts > /dev/null || { echo "skip $v: the warm-up start failed" >&2; continue; }
