@@ -45,7 +45,7 @@ public class AccountService {
         // Counted before any work; then the policy, then the hash before the transaction opens, so that no
         // connection is held during the slow part.
         return rateLimits.signup(client)
-                .invoke(() -> passwordPolicy.check(request.password(), username, email))
+                .chain(() -> passwordPolicy.check(request.password(), username, email))
                 .chain(() -> passwordHasher.hash(request.password()))
                 .chain(hash -> Panache.withTransaction(() -> ensureAvailable(email, username)
                         .chain(() -> {

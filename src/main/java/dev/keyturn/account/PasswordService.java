@@ -71,8 +71,7 @@ public class PasswordService {
                     return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CREDENTIALS,
                             "The current password is wrong."));
                 }
-                policy.check(newPassword, user.username, user.email);
-                return hasher.hash(newPassword);
+                return policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword));
             }).chain(hash -> Panache.withTransaction(() -> User.<User> findById(userId).chain(fresh -> {
                 fresh.passwordHash = hash;
                 fresh.updatedAt = Instant.now();
@@ -117,10 +116,7 @@ public class PasswordService {
         byte[] tokenHash = keys.singleUseSecretHash(PURPOSE, token == null ? "" : token.trim());
         return Panache.withSession(() -> usableReset(tokenHash, LockModeType.NONE)
                 .chain(reset -> User.<User> findById(reset.userId)))
-                .chain(user -> {
-                    policy.check(newPassword, user.username, user.email);
-                    return hasher.hash(newPassword);
-                })
+                .chain(user -> policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword)))
                 .chain(hash -> Panache.withTransaction(() -> usableReset(tokenHash, LockModeType.PESSIMISTIC_WRITE)
                         .chain(reset -> User.<User> findById(reset.userId).chain(user -> {
                             Instant now = Instant.now();
