@@ -14,14 +14,16 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Refuses oversized requests before anything reads them, with problem answers (Vert.x's own 413 and 431
  * have plain bodies): a declared body over {@code quarkus.http.limits.max-body-size} is 413
  * {@code payload_too_large} without reading a byte of it; headers over {@code keyturn.http.max-header-size}
- * are 431 {@code headers_too_large}. A chunked body is counted while Quarkus REST reads it, and refused
- * with the same 413 problem once it passes the limit ({@link ProblemMappers}). Headers so large that they
- * pass the HTTP decoder's own limit (4× ours) never reach a route: Vert.x answers those 431 itself.
+ * are 431 {@code headers_too_large}. A body of unknown length (chunked) is read here, counted chunk by chunk,
+ * and refused with the same 413 problem as soon as it passes the limit (Quarkus REST then takes the body
+ * already read). Headers so large that they pass the HTTP decoder's own limit (4× ours) never reach a route:
+ * Vert.x answers those 431 itself.
  */
 @ApplicationScoped
 public class RequestLimits {
@@ -33,6 +35,7 @@ public class RequestLimits {
     private final long maxHeaderSize;
     private final byte[] tooLarge;
     private final byte[] headersTooLarge;
+    private final BodyHandler chunkedBodies;
 
     public RequestLimits(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
             @ConfigProperty(name = "keyturn.http.max-header-size", defaultValue = "16K") MemorySize maxHeaderSize,
@@ -41,12 +44,22 @@ public class RequestLimits {
         this.maxHeaderSize = maxHeaderSize.asLongValue();
         this.tooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.PAYLOAD_TOO_LARGE,
                 "The request body is larger than " + this.maxBodySize + " bytes."));
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(this.maxBodySize);
         this.headersTooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.HEADERS_TOO_LARGE,
                 "The request headers are larger than " + this.maxHeaderSize + " bytes."));
     }
 
     void install(@Observes Router router) {
-        router.route().order(ORDER).handler(this::check);
+        router.route().order(ORDER).handler(this::check).failureHandler(this::bodyTooLarge);
+    }
+
+    /** The body handler of a chunked request fails the context with 413 once the body passes the limit. */
+    void bodyTooLarge(RoutingContext context) {
+        if (context.statusCode() == ErrorCode.PAYLOAD_TOO_LARGE.status() && !context.response().headWritten()) {
+            refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge);
+        } else {
+            context.next();
+        }
     }
 
     void check(RoutingContext context) {
@@ -70,6 +83,9 @@ public class RequestLimits {
                 refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge);
                 return;
             }
+        } else if (context.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+            chunkedBodies.handle(context);
+            return;
         }
         context.next();
     }
