@@ -80,6 +80,13 @@ launch() {
     KEYTURN_DB_POOL_SIZE="${KEYTURN_DB_POOL_SIZE:-20}" \
     KEYTURN_ISSUER="$KEYTURN_BENCH_URL" \
     QUARKUS_MAILER_MOCK=true
+  # The load comes from one address and loops on few sessions: rate limits off unless set (0 = off). A switched-off
+  # limit skips its upsert (login figures exclude it); refreshes still count on the session row they update anyway.
+  local limit
+  for limit in LOGIN_PER_IP LOGIN_PER_ACCOUNT_AND_IP LOGIN_PER_ACCOUNT SIGNUP_PER_IP FORGOT_PER_ACCOUNT FORGOT_PER_IP \
+      RESEND_PER_IP REFRESH_PER_SESSION; do
+    export "KEYTURN_RATE_LIMIT_$limit=$(printenv "KEYTURN_RATE_LIMIT_$limit" || echo 0)"
+  done
   # shellcheck disable=SC2086
   exec "$JAVA" ${KEYTURN_JAVA_OPTS:-} -jar "$JAR"
 }

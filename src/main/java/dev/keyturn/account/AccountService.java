@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
+import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.ErrorCode;
 import dev.keyturn.web.ProblemException;
@@ -28,10 +29,12 @@ public class AccountService {
     private final AuditLog auditLog;
     private final EmailVerification emailVerification;
     private final UserViews userViews;
+    private final RateLimits rateLimits;
 
     public AccountService(PasswordPolicy passwordPolicy, PasswordHasher passwordHasher, AuditLog auditLog,
-            EmailVerification emailVerification, UserViews userViews) {
+            EmailVerification emailVerification, UserViews userViews, RateLimits rateLimits) {
         this.userViews = userViews;
+        this.rateLimits = rateLimits;
         this.passwordPolicy = passwordPolicy;
         this.passwordHasher = passwordHasher;
         this.auditLog = auditLog;
@@ -41,9 +44,11 @@ public class AccountService {
     public Uni<User> signup(SignupRequest request, ClientInfo client) {
         String email = EmailAddress.normalize(request.email());
         String username = request.username().strip();
-        passwordPolicy.check(request.password(), username, email);
-        // Hash before the transaction opens: no connection is held during the slow part.
-        return passwordHasher.hash(request.password())
+        // Counted before any work; then the policy, then the hash before the transaction opens, so that no
+        // connection is held during the slow part.
+        return rateLimits.signup(client)
+                .chain(() -> passwordPolicy.check(request.password(), username, email))
+                .chain(() -> passwordHasher.hash(request.password()))
                 .chain(hash -> Panache.withTransaction(() -> ensureAvailable(email, username)
                         .chain(() -> {
                             User user = newUser(username, email, hash);

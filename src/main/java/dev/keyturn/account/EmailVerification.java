@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
 import dev.keyturn.mail.Mails;
+import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.token.KeyRing;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.ErrorCode;
@@ -39,10 +40,13 @@ public class EmailVerification {
     private final Mails mails;
     private final AuditLog auditLog;
     private final UserViews userViews;
+    private final RateLimits rateLimits;
     private final SecureRandom random = new SecureRandom();
 
-    public EmailVerification(AccountConfig config, KeyRing keys, Mails mails, AuditLog auditLog, UserViews userViews) {
+    public EmailVerification(AccountConfig config, KeyRing keys, Mails mails, AuditLog auditLog, UserViews userViews,
+            RateLimits rateLimits) {
         this.userViews = userViews;
+        this.rateLimits = rateLimits;
         this.config = config;
         this.keys = keys;
         this.mails = mails;
@@ -111,7 +115,7 @@ public class EmailVerification {
 
     /** Sends a new code if the account exists, is unverified, and has not asked too often. */
     public Uni<Void> resend(String email, ClientInfo client) {
-        return Panache.withTransaction(() -> User.findByEmail(EmailAddress.normalize(email)).chain(user -> {
+        return rateLimits.resendVerification(client).chain(() -> Panache.withTransaction(() -> User.findByEmail(EmailAddress.normalize(email)).chain(user -> {
             if (user == null || user.emailVerified || user.disabled) {
                 return Uni.createFrom().<Resend> nullItem();
             }
@@ -124,7 +128,7 @@ public class EmailVerification {
                                 .chain(() -> newCodeRow(user, code, true).persist())
                                 .replaceWith(new Resend(user, code));
                     });
-        })).invoke(resend -> {
+        }))).invoke(resend -> {
             if (resend != null) {
                 // After the commit and off the answer's path: the answer is the same whether or not a mail goes out.
                 mails.verificationCode(resend.user().email, resend.user().username, resend.code(),

@@ -13,4 +13,8 @@ public interface PasswordConfig {
     /** Threads that hash passwords; 0 means one per core, which is all bcrypt can use anyway. */
     @WithDefault("0")
     int hashingThreads();
+
+    /** Least zxcvbn score (0 to 4) a new password must reach (see {@link PasswordPolicy}). */
+    @WithDefault("3")
+    int minStrength();
 }

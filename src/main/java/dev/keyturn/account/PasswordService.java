@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
 import dev.keyturn.mail.Mails;
+import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.token.KeyRing;
 import dev.keyturn.web.ClientInfo;
@@ -45,11 +46,14 @@ public class PasswordService {
     private final KeyRing keys;
     private final AccountConfig config;
     private final UserViews userViews;
+    private final RateLimits rateLimits;
     private final SecureRandom random = new SecureRandom();
 
     public PasswordService(PasswordPolicy policy, PasswordHasher hasher, SessionRevocations revocations,
-            AuditLog auditLog, Mails mails, KeyRing keys, AccountConfig config, UserViews userViews) {
+            AuditLog auditLog, Mails mails, KeyRing keys, AccountConfig config, UserViews userViews,
+            RateLimits rateLimits) {
         this.userViews = userViews;
+        this.rateLimits = rateLimits;
         this.policy = policy;
         this.hasher = hasher;
         this.revocations = revocations;
@@ -70,8 +74,7 @@ public class PasswordService {
                     return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CREDENTIALS,
                             "The current password is wrong."));
                 }
-                policy.check(newPassword, user.username, user.email);
-                return hasher.hash(newPassword);
+                return policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword));
             }).chain(hash -> Panache.withTransaction(() -> User.<User> findById(userId).chain(fresh -> {
                 fresh.passwordHash = hash;
                 fresh.updatedAt = Instant.now();
@@ -85,7 +88,9 @@ public class PasswordService {
     /** Mails a reset token when the account exists; the answer is the same either way. */
     public Uni<Void> forgot(String email, ClientInfo client) {
         String token = newToken();
-        return Panache.withTransaction(() -> User.findByEmail(EmailAddress.normalize(email)).chain(user -> {
+        String normalized = EmailAddress.normalize(email);
+        // Counted per address whether or not an account has it, so that a 429 tells nothing either.
+        return rateLimits.forgotPassword(normalized, client).chain(() -> Panache.withTransaction(() -> User.findByEmail(normalized).chain(user -> {
             if (user == null || user.disabled) {
                 return Uni.createFrom().<User> nullItem();
             }
@@ -98,7 +103,7 @@ public class PasswordService {
             return reset.persist()
                     .call(() -> auditLog.record(AuditType.PASSWORD_RESET_REQUESTED, user.id, null, client))
                     .replaceWith(user);
-        })).invoke(user -> {
+        }))).invoke(user -> {
             if (user != null) {
                 // Off the answer's path, so that its timing does not tell whether the account exists.
                 mails.passwordReset(user.email, user.username, token, config.passwordResetLifetime())
@@ -114,10 +119,7 @@ public class PasswordService {
         byte[] tokenHash = keys.singleUseSecretHash(PURPOSE, token == null ? "" : token.trim());
         return Panache.withSession(() -> usableReset(tokenHash, LockModeType.NONE)
                 .chain(reset -> User.<User> findById(reset.userId)))
-                .chain(user -> {
-                    policy.check(newPassword, user.username, user.email);
-                    return hasher.hash(newPassword);
-                })
+                .chain(user -> policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword)))
                 .chain(hash -> Panache.withTransaction(() -> usableReset(tokenHash, LockModeType.PESSIMISTIC_WRITE)
                         .chain(reset -> User.<User> findById(reset.userId).chain(user -> {
                             Instant now = Instant.now();

@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -66,7 +67,7 @@ public class AdminResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Page<UserView>> users(@QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size,
-            @QueryParam("q") @Size(max = 254) String query) {
+            @QueryParam("q") @Size(max = 254) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String query) {
         return admin.users(query, page, size);
     }
 
@@ -117,7 +118,7 @@ public class AdminResource {
     @Operation(summary = "Audit events, newest first", description = "Filter by user_id and type (e.g. login_failed, "
             + "refresh_token_reuse).")
     @APIResponse(responseCode = "200", description = "A page of events")
-    public Uni<Page<AuditEventView>> audit(@QueryParam("user_id") String userId, @QueryParam("type") @Size(max = 64) String type,
+    public Uni<Page<AuditEventView>> audit(@QueryParam("user_id") String userId, @QueryParam("type") @Size(max = 64) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String type,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size) {
         UUID user = null;

@@ -26,7 +26,7 @@ import dev.keyturn.web.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
-/** Login, refresh and logout. Token answers are never cached. */
+/** Login, refresh and logout. Token answers are never cached (Cache-Control: no-store, see application.properties). */
 @Path("/auth")
 @Tag(name = "Sessions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -121,9 +121,8 @@ public class AuthResource {
     }
 
     private Response tokenResponse(TokenResponse tokens, String transport) {
-        Response.ResponseBuilder response = Response.ok()
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .header("Pragma", "no-cache");
+        // Cache-Control: no-store comes from configuration (quarkus.http.filter.no-store) for every /auth answer.
+        Response.ResponseBuilder response = Response.ok().header("Pragma", "no-cache");
         if (RefreshTokenCookie.requested(transport)) {
             return response.header(HttpHeaders.SET_COOKIE, cookie.set(tokens.refreshToken(), tokens.refreshExpiresIn()))
                     .entity(tokens.withoutRefreshToken())

@@ -17,7 +17,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Deletes what can no longer be used: expired refresh tokens, sessions past their cap or revoked, used or
  * expired codes and reset tokens, once they are older than the retention (kept a while for
- * investigations). Every replica runs it; the deletes are idempotent.
+ * investigations), and rate-limit counters whose window ended. Every replica runs it; the deletes are
+ * idempotent.
  */
 @ApplicationScoped
 public class ExpiredDataCleanup {
@@ -39,7 +40,8 @@ public class ExpiredDataCleanup {
     }
 
     /** What one run deleted. */
-    public record Deleted(long refreshTokens, long sessions, long verificationCodes, long passwordResets) {
+    public record Deleted(long refreshTokens, long sessions, long verificationCodes, long passwordResets,
+            long rateLimitCounters) {
     }
 
     public Uni<Deleted> run() {
@@ -48,6 +50,15 @@ public class ExpiredDataCleanup {
                 .chain(tokens -> UserSession.delete("expiresAt < ?1 or revokedAt < ?1 or currentTokenId is null", cutoff)
                         .chain(sessions -> VerificationCode.delete("expiresAt < ?1 or consumedAt < ?1", cutoff)
                                 .chain(codes -> PasswordReset.delete("expiresAt < ?1 or usedAt < ?1", cutoff)
-                                        .map(resets -> new Deleted(tokens, sessions, codes, resets))))));
+                                        .chain(resets -> deleteEndedRateLimitWindows()
+                                                .map(counters -> new Deleted(tokens, sessions, codes, resets, counters)))))));
+    }
+
+    /** Counters whose window is over count nothing any more (the next hit starts a new window anyway). */
+    private static Uni<Long> deleteEndedRateLimitWindows() {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "delete from rate_limits where window_start + window_seconds * interval '1 second' < now()")
+                .executeUpdate())
+                .map(Integer::longValue);
     }
 }

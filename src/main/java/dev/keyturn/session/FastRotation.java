@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.keyturn.ratelimit.Limit;
+import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.token.RefreshTokens;
 import dev.keyturn.token.TokenConfig;
 import dev.keyturn.token.TokenSubject;
@@ -28,6 +30,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * session at it. PostgreSQL's row lock on the claimed token serialises concurrent presenters: exactly one
  * claims it, the others find it used and take the locked path in {@link SessionService} (grace window or
  * reuse), which then sees the committed child.
+ * <p>
+ * The per-session refresh limit is counted on the session row in the same statement; a session over its
+ * limit is not claimed here, and the locked path answers 429.
  */
 @ApplicationScoped
 public class FastRotation {
@@ -39,6 +44,8 @@ public class FastRotation {
                  WHERE t.token_hash = $2 AND t.used_at IS NULL AND t.session_id = $3
                    AND s.id = $3 AND s.current_token_id = t.id AND s.user_id = $4
                    AND s.revoked_at IS NULL AND s.expires_at > $1 AND NOT u.disabled
+                   AND ($12 = 0 OR s.refresh_window_start IS NULL OR s.refresh_window_start <= $11
+                        OR s.refresh_count < $12)
              RETURNING t.id AS token_id, s.expires_at AS session_expires_at,
                        u.username, u.email, u.email_verified, u.roles
             ), child AS (
@@ -46,7 +53,11 @@ public class FastRotation {
                 SELECT $5, $3, token_id, $6, $7, LEAST($8, session_expires_at) FROM claimed
              RETURNING expires_at
             ), moved AS (
-                UPDATE sessions SET current_token_id = $5, last_used_at = $7, ip = $9, user_agent = $10
+                UPDATE sessions SET current_token_id = $5, last_used_at = $7, ip = $9, user_agent = $10,
+                       refresh_count = CASE WHEN refresh_window_start IS NULL OR refresh_window_start <= $11
+                                            THEN 1 ELSE refresh_count + 1 END,
+                       refresh_window_start = CASE WHEN refresh_window_start IS NULL OR refresh_window_start <= $11
+                                                   THEN $1 ELSE refresh_window_start END
                  WHERE id = $3 AND EXISTS (SELECT 1 FROM claimed)
             )
             SELECT claimed.username, claimed.email, claimed.email_verified, claimed.roles, child.expires_at
@@ -56,9 +67,11 @@ public class FastRotation {
     private final Pool pool;
     private final RefreshTokens refreshTokens;
     private final TokenConfig config;
+    private final RateLimits rateLimits;
 
-    public FastRotation(Pool pool, RefreshTokens refreshTokens, TokenConfig config) {
+    public FastRotation(Pool pool, RefreshTokens refreshTokens, TokenConfig config, RateLimits rateLimits) {
         this.pool = pool;
+        this.rateLimits = rateLimits;
         this.refreshTokens = refreshTokens;
         this.config = config;
     }
@@ -81,7 +94,10 @@ public class FastRotation {
                 Buffer.buffer(RefreshTokens.hash(childJti)),
                 issuedAt.atOffset(ZoneOffset.UTC),
                 issuedAt.plus(config.refreshTokenLifetime()).atOffset(ZoneOffset.UTC)));
-        parameters.addValue(client.ip()).addValue(client.userAgent());
+        Limit limit = rateLimits.refreshPerSession();
+        parameters.addValue(client.ip()).addValue(client.userAgent())
+                .addValue(now.minus(limit.window()).atOffset(ZoneOffset.UTC))
+                .addValue(limit.enabled() ? limit.max() : 0);
         return pool.preparedQuery(ROTATE).execute(parameters).map(rows -> {
             RowIterator<Row> iterator = rows.iterator();
             if (!iterator.hasNext()) {

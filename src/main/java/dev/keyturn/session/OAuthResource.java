@@ -94,8 +94,11 @@ public class OAuthResource {
         }
     }
 
-    /** Token state must never be served from a cache (RFC 7662 section 2.2 by analogy with RFC 6749 section 5.1). */
+    /**
+     * Token state must never be served from a cache (RFC 7662 section 2.2 by analogy with RFC 6749 section 5.1):
+     * Cache-Control: no-store comes from configuration (quarkus.http.filter.no-store) for every /oauth answer.
+     */
     private static Response.ResponseBuilder noStore(Response.ResponseBuilder response) {
-        return response.header(HttpHeaders.CACHE_CONTROL, "no-store").header("Pragma", "no-cache");
+        return response.header("Pragma", "no-cache");
     }
 }

@@ -22,6 +22,8 @@ import dev.keyturn.account.User;
 import dev.keyturn.account.UserViews;
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
+import dev.keyturn.ratelimit.Limit;
+import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.token.AccessTokenIssuer;
 import dev.keyturn.token.AccessTokenParser;
 import dev.keyturn.token.RefreshTokens;
@@ -63,13 +65,15 @@ public class SessionService {
     private final EmailVerification emailVerification;
     private final FastRotation fastRotation;
     private final UserViews userViews;
+    private final RateLimits rateLimits;
 
     public SessionService(PasswordHasher passwordHasher, AccessTokenIssuer accessTokens,
             AccessTokenParser accessTokenParser, RefreshTokens refreshTokens, SessionRevocations revocations,
             AuditLog auditLog, TokenConfig config, AccountConfig accountConfig, EmailVerification emailVerification,
-            FastRotation fastRotation, UserViews userViews) {
+            FastRotation fastRotation, UserViews userViews, RateLimits rateLimits) {
         this.fastRotation = fastRotation;
         this.userViews = userViews;
+        this.rateLimits = rateLimits;
         this.accountConfig = accountConfig;
         this.emailVerification = emailVerification;
         this.passwordHasher = passwordHasher;
@@ -83,7 +87,9 @@ public class SessionService {
 
     public Uni<TokenResponse> login(Requests.Login request, ClientInfo client) {
         String email = EmailAddress.normalize(request.email());
-        return Panache.withSession(() -> User.findByEmail(email))
+        // Counted before any work, the bcrypt work included; a 429 says nothing about the account.
+        return rateLimits.login(email, client)
+                .chain(() -> Panache.withSession(() -> User.findByEmail(email)))
                 .chain(user -> passwordHasher.matches(request.password(), user == null ? null : user.passwordHash)
                         .chain(matches -> matches ? startSession(user, request.code(), client) : loginFailed(user, client)));
     }
@@ -191,12 +197,35 @@ public class SessionService {
                 return invalidRefreshToken();
             }
             if (Arrays.equals(current.tokenHash, presentedHash)) {
-                return activeUser(session).chain(user -> rotateCurrent(user, session, current, presented, client));
+                return countRefresh(session, now).chain(() -> activeUser(session))
+                        .chain(user -> rotateCurrent(user, session, current, presented, client));
             }
             return isGraceParent(current, presentedHash, presented.jti(), now).chain(parent -> parent
-                    ? activeUser(session).map(user -> reissueCurrent(user, session, current, presented))
+                    ? countRefresh(session, now).chain(() -> activeUser(session))
+                            .map(user -> reissueCurrent(user, session, current, presented))
                     : replay(session, client));
         });
+    }
+
+    /**
+     * Refreshes per session, counted on the locked session row, which the transaction writes anyway: the
+     * limit costs no extra round trip. A replay is never counted: it revokes the session instead.
+     */
+    private Uni<Void> countRefresh(UserSession session, Instant now) {
+        Limit limit = rateLimits.refreshPerSession();
+        if (session.refreshWindowStart == null || !now.isBefore(session.refreshWindowStart.plus(limit.window()))) {
+            session.refreshWindowStart = now;
+            session.refreshCount = 1;
+        } else {
+            session.refreshCount++;
+        }
+        if (limit.enabled() && session.refreshCount > limit.max()) {
+            long retryAfter = Math.max(1, Duration.between(now, session.refreshWindowStart.plus(limit.window())).toSeconds() + 1);
+            return Uni.createFrom().failure(new ProblemException(ErrorCode.RATE_LIMITED,
+                    "This session refreshes too often. Try again later.", List.of(),
+                    Map.of("Retry-After", Long.toString(retryAfter))));
+        }
+        return Uni.createFrom().voidItem();
     }
 
     private Uni<Outcome> rotateCurrent(User user, UserSession session, RefreshToken current,

@@ -45,6 +45,14 @@ public class UserSession extends PanacheEntityBase {
     @Column(name = "current_token_id")
     public UUID currentTokenId;
 
+    /** Start of the current refresh-rate window (README "Security": refreshes per session). */
+    @Column(name = "refresh_window_start")
+    public Instant refreshWindowStart;
+
+    /** Refreshes within that window. */
+    @Column(name = "refresh_count", nullable = false)
+    public int refreshCount;
+
     public boolean isActive(Instant now) {
         return revokedAt == null && expiresAt.isAfter(now);
     }

@@ -14,8 +14,12 @@ public record ClientInfo(String ip, String userAgent) {
     public static ClientInfo of(HttpServerRequest request) {
         SocketAddress address = request.remoteAddress();
         String agent = request.getHeader("User-Agent");
-        if (agent != null && agent.length() > MAX_USER_AGENT) {
-            agent = agent.substring(0, MAX_USER_AGENT);
+        if (agent != null) {
+            // stored and shown to the user: no control characters (a NUL would not even fit in a PostgreSQL text)
+            agent = agent.replaceAll("\\p{Cntrl}", "");
+            if (agent.length() > MAX_USER_AGENT) {
+                agent = agent.substring(0, MAX_USER_AGENT);
+            }
         }
         return new ClientInfo(address == null ? null : address.hostAddress(), agent);
     }

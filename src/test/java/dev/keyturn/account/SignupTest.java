@@ -21,7 +21,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
-/** API.md "POST /auth/signup": what it creates, and every input it must refuse without changing anything. */
+/**
+ * Attack families: mass assignment (a {@code roles} or any unknown field is refused) and normalisation (look-alike
+ * emails and usernames collide). API.md "POST /auth/signup": what it creates, and every input it must refuse
+ * without changing anything.
+ */
 @QuarkusTest
 class SignupTest {
 

@@ -57,7 +57,7 @@ class TwoReplicasIT {
                 + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
         byte[] secret = new byte[32];
         new java.security.SecureRandom().nextBytes(secret);
-        Map<String, String> environment = Map.of(
+        Map<String, String> environment = new java.util.HashMap<>(Map.of(
                 "KEYTURN_DB_URL", "postgresql://127.0.0.1:" + database.getPort() + "/postgres",
                 "KEYTURN_DB_USERNAME", "postgres",
                 "KEYTURN_SIGNING_KEY", key.toString(),
@@ -65,7 +65,12 @@ class TwoReplicasIT {
                 "KEYTURN_REQUIRE_VERIFIED_EMAIL", "false",
                 "KEYTURN_BCRYPT_COST", "4",
                 "QUARKUS_MAILER_MOCK", "true",
-                "QUARKUS_HTTP_HOST", "127.0.0.1");
+                "QUARKUS_HTTP_HOST", "127.0.0.1"));
+        // Every request comes from 127.0.0.1: the production rate limits would count them all together.
+        for (String limit : List.of("LOGIN_PER_IP", "LOGIN_PER_ACCOUNT_AND_IP", "LOGIN_PER_ACCOUNT", "SIGNUP_PER_IP",
+                "FORGOT_PER_ACCOUNT", "FORGOT_PER_IP", "RESEND_PER_IP", "REFRESH_PER_SESSION")) {
+            environment.put("KEYTURN_RATE_LIMIT_" + limit, "100000/PT1M");
+        }
         a = start("a", environment);
         b = start("b", environment);
         awaitReady(a);

@@ -30,7 +30,10 @@ import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.jwt.util.KeyUtils;
 
-/** API.md "Tokens": what verification accepts, and every forgery it must refuse with 401. */
+/**
+ * Attack family: forgery. API.md "Tokens": what verification accepts, and every forged access token it must
+ * refuse with 401 (confusion between kinds of token: security/ConfusionTest).
+ */
 @QuarkusTest
 class AccessTokenVerificationTest {
 
@@ -138,6 +141,19 @@ class AccessTokenVerificationTest {
         }
         Map<String, Object> jwk = KeyRing.publicJwk(keys.verificationKeys().get(0));
         rejected(signed(claimsWith(now, now + 900), Map.of("jwk", jwk)));
+    }
+
+    @Test
+    void aCriticalHeaderThatIsNotUnderstoodIsRejected() {
+        long now = Instant.now().getEpochSecond();
+        rejected(signed(claimsWith(now, now + 900), Map.of("crit", List.of("exp-policy"), "exp-policy", "lenient")));
+    }
+
+    @Test
+    void anOversizedTokenIsRejectedUnread() {
+        long now = Instant.now().getEpochSecond();
+        String huge = signed(claimsWith(now, now + 900).claim("padding", "p".repeat(9000)), Map.of());
+        rejected(huge);
     }
 
     @Test

@@ -1,0 +1,56 @@
+package dev.keyturn.ratelimit;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every rate limit, each {@code max/window} ({@link Limit}); README "Security" lists the environment
+ * variables. A limit of {@code 0} is off.
+ */
+@ConfigMapping(prefix = "keyturn.rate-limits")
+public interface RateLimitConfig {
+
+    /** Login attempts from one client address, whatever the account (credential stuffing). */
+    @WithDefault("200/PT10M")
+    @WithConverter(LimitConverter.class)
+    Limit loginPerIp();
+
+    /** Login attempts on one account from one client address (password guessing from one place). */
+    @WithDefault("10/PT15M")
+    @WithConverter(LimitConverter.class)
+    Limit loginPerAccountAndIp();
+
+    /** Login attempts on one account from anywhere: a ceiling on distributed guessing, high enough not to lock the owner out easily. */
+    @WithDefault("100/PT15M")
+    @WithConverter(LimitConverter.class)
+    Limit loginPerAccount();
+
+    /** Sign-ups from one client address. */
+    @WithDefault("20/PT1H")
+    @WithConverter(LimitConverter.class)
+    Limit signupPerIp();
+
+    /** Password-reset mails asked for one address (whether or not it has an account: the answer must not tell). */
+    @WithDefault("5/PT1H")
+    @WithConverter(LimitConverter.class)
+    Limit forgotPerAccount();
+
+    /** Password-reset requests from one client address. */
+    @WithDefault("30/PT1H")
+    @WithConverter(LimitConverter.class)
+    Limit forgotPerIp();
+
+    /** Verification-mail resends from one client address (per account: keyturn.accounts.resend-*). */
+    @WithDefault("30/PT1H")
+    @WithConverter(LimitConverter.class)
+    Limit resendPerIp();
+
+    /**
+     * Refreshes of one session (counted on the session row under the rotation lock: no extra round trip).
+     * A well-behaved client refreshes once per access-token lifetime; many tabs at once stay far below.
+     */
+    @WithDefault("60/PT1M")
+    @WithConverter(LimitConverter.class)
+    Limit refreshPerSession();
+}

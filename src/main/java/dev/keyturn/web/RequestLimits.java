@@ -1,0 +1,101 @@
+package dev.keyturn.web;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Refuses oversized requests before anything reads them, with problem answers (Vert.x's own 413 and 431
+ * have plain bodies): a declared body over {@code quarkus.http.limits.max-body-size} is 413
+ * {@code payload_too_large} without reading a byte of it; headers over {@code keyturn.http.max-header-size}
+ * are 431 {@code headers_too_large}. A body of unknown length (chunked) is read here, counted chunk by chunk,
+ * and refused with the same 413 problem as soon as it passes the limit (Quarkus REST then takes the body
+ * already read). Headers so large that they pass the HTTP decoder's own limit (4× ours) never reach a route:
+ * Vert.x answers those 431 itself.
+ */
+@ApplicationScoped
+public class RequestLimits {
+
+    /** Before Quarkus' own body-size check (order -2) and everything else but its header and logging handlers. */
+    static final int ORDER = -100;
+
+    private final long maxBodySize;
+    private final long maxHeaderSize;
+    private final byte[] tooLarge;
+    private final byte[] headersTooLarge;
+    private final BodyHandler chunkedBodies;
+
+    public RequestLimits(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+            @ConfigProperty(name = "keyturn.http.max-header-size", defaultValue = "16K") MemorySize maxHeaderSize,
+            ObjectMapper json) throws JsonProcessingException {
+        this.maxBodySize = maxBodySize.asLongValue();
+        this.maxHeaderSize = maxHeaderSize.asLongValue();
+        this.tooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.PAYLOAD_TOO_LARGE,
+                "The request body is larger than " + this.maxBodySize + " bytes."));
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(this.maxBodySize);
+        this.headersTooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.HEADERS_TOO_LARGE,
+                "The request headers are larger than " + this.maxHeaderSize + " bytes."));
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(ORDER).handler(this::check).failureHandler(this::bodyTooLarge);
+    }
+
+    /** The body handler of a chunked request fails the context with 413 once the body passes the limit. */
+    void bodyTooLarge(RoutingContext context) {
+        if (context.statusCode() == ErrorCode.PAYLOAD_TOO_LARGE.status() && !context.response().headWritten()) {
+            refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge);
+        } else {
+            context.next();
+        }
+    }
+
+    void check(RoutingContext context) {
+        long headerBytes = 0;
+        for (Map.Entry<String, String> header : context.request().headers()) {
+            headerBytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (headerBytes > maxHeaderSize) {
+            refuse(context, ErrorCode.HEADERS_TOO_LARGE, headersTooLarge);
+            return;
+        }
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                declared = Long.MAX_VALUE;
+            }
+            if (declared > maxBodySize) {
+                refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge);
+                return;
+            }
+        } else if (context.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+            chunkedBodies.handle(context);
+            return;
+        }
+        context.next();
+    }
+
+    /** Answers without reading the body, and closes the connection so that the unread body goes nowhere. */
+    private static void refuse(RoutingContext context, ErrorCode code, byte[] body) {
+        context.response()
+                .setStatusCode(code.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(io.vertx.core.buffer.Buffer.buffer(body));
+    }
+}
