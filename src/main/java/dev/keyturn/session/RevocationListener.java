@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.keyturn.token.RevokedSessions;
+import dev.keyturn.web.DatabasePool;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -45,22 +46,21 @@ public class RevocationListener {
     private volatile PgSubscriber subscriber;
     private volatile boolean stopped;
 
-    public RevocationListener(Vertx vertx, Pool pool, RevokedSessions revokedSessions,
+    public RevocationListener(Vertx vertx, Pool pool, RevokedSessions revokedSessions, DatabasePool databasePool,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
         this.pool = pool;
         this.revokedSessions = revokedSessions;
-        this.options = PgConnectOptions.fromUri(url).setUser(username).setPassword(password.orElse(""));
+        this.options = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username).setPassword(password.orElse("")));
     }
 
     void start(@Observes StartupEvent event) {
         PgSubscriber listening = PgSubscriber.subscriber(vertx, options)
                 .reconnectPolicy(retries -> RECONNECT_DELAY_MS);
         listening.channel(SessionRevocations.CHANNEL)
-                .subscribeHandler(() -> reload().subscribe().with(count -> LOG.debugf("reloaded %d recent revocations", count),
-                        failure -> LOG.warnf("could not reload recent revocations: %s", failure.getMessage())))
+                .subscribeHandler(this::reloadUntilDone)
                 .handler(this::received);
         subscriber = listening;
         connect();
@@ -76,6 +76,17 @@ public class RevocationListener {
         });
     }
 
+    /** Runs on every (re)subscription: what was revoked while this replica was not listening is read back. */
+    private void reloadUntilDone() {
+        if (stopped) {
+            return;
+        }
+        reload().subscribe().with(count -> LOG.debugf("reloaded %d recent revocations", count), failure -> {
+            LOG.warnf("could not reload recent revocations (%s); retrying", failure.getMessage());
+            vertx.setTimer(RECONNECT_DELAY_MS, id -> reloadUntilDone());
+        });
+    }
+
     private void received(String payload) {
         for (String id : payload.split(",")) {
             if (!id.isBlank()) {
@@ -87,8 +98,9 @@ public class RevocationListener {
     /** Loads every revocation that can still matter; returns how many. */
     Uni<Integer> reload() {
         OffsetDateTime since = OffsetDateTime.now().minus(revokedSessions.retention());
-        return pool.preparedQuery("select id, revoked_at from sessions where revoked_at > $1")
-                .execute(Tuple.of(since))
+        return pool.withConnection(connection -> connection
+                .preparedQuery("select id, revoked_at from sessions where revoked_at > $1")
+                .execute(Tuple.of(since)))
                 .map(rows -> {
                     int count = 0;
                     for (Row row : rows) {

@@ -1,7 +1,10 @@
 package dev.keyturn.web;
 
 import java.net.ConnectException;
+import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
+
+import io.vertx.sqlclient.DatabaseException;
 
 /** Tells a database that cannot be reached apart from a bug, so that the former answers 503. */
 public final class DatabaseFailures {
@@ -18,11 +21,23 @@ public final class DatabaseFailures {
                     || type.equals("io.netty.channel.ConnectTimeoutException")
                     || type.endsWith("NoStackTraceTimeoutException")
                     || (type.equals("io.vertx.core.impl.NoStackTraceThrowable") && mentionsConnection(t))
-                    || (type.equals("io.vertx.core.VertxException") && mentionsConnection(t))) {
+                    || (type.equals("io.vertx.core.VertxException") && mentionsConnection(t))
+                    || (t instanceof DatabaseException database && isUnavailableState(database.getSqlState()))
+                    || (t instanceof SQLException sql && isUnavailableState(sql.getSQLState()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * SQLSTATEs of a server that is going away or not there yet: class 08 (connection exception), 57P01-57P03
+     * (terminated by an administrator or a crash, "the database system is starting up / shutting down"),
+     * 53300 (too many connections).
+     */
+    static boolean isUnavailableState(String state) {
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03") || state.equals("53300"));
     }
 
     /** A short description for the log: class names and messages, never parameters or SQL. */

@@ -27,7 +27,7 @@ class OperationsTest {
     void readinessChecksTheDatabase() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem("Reactive PostgreSQL connections health check"));
+                .body("checks.name", hasItem("Database"));
         given().get("/q/health/live").then().statusCode(200);
     }
 
