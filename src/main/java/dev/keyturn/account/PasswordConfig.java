@@ -15,6 +15,6 @@ public interface PasswordConfig {
     int hashingThreads();
 
     /** Least zxcvbn score (0 to 4) a new password must reach (see {@link PasswordPolicy}). */
-    @WithDefault("3")
+    @WithDefault("2")
     int minStrength();
 }

@@ -20,7 +20,7 @@ import io.vertx.mutiny.core.Vertx;
  * <li>8 to 128 characters (code points); every byte counts, however long (see {@link PasswordHasher});</li>
  * <li>not containing the account's username or the local part of its email;</li>
  * <li>hard enough to guess by zxcvbn's estimate (Dropbox's zxcvbn, in zxcvbn4j): a score of at least
- * {@code keyturn.passwords.min-strength} (default 3, about 10^8 guesses), measured against common
+ * {@code keyturn.passwords.min-strength} (default 2, over about 10^6 guesses), measured against common
  * passwords, names, English words, keyboard patterns, sequences, dates, and the account's own username
  * and email. Long passphrases of ordinary words pass; "Summer2024!" does not.</li>
  * </ul>

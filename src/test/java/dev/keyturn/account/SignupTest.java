@@ -138,6 +138,8 @@ class SignupTest {
                 .body("detail", org.hamcrest.Matchers.containsString("8"));
         signup(body(username, email, "x" + username + "123")).statusCode(400).body("code", equalTo("weak_password"));
         signup(body(username, email, "a".repeat(129))).statusCode(400).body("code", equalTo("weak_password"));
+        signup(body(username, email, "password123")).statusCode(400).body("code", equalTo("weak_password"));
+        signup(body(username, email, "qwertyuiop")).statusCode(400).body("code", equalTo("weak_password"));
         assertThat(usersWithEmail(email)).isZero();
     }
 

@@ -21,7 +21,7 @@ class OperationsIT {
         get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
         get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("Reactive PostgreSQL")));
+                .body("checks.name", hasItem(containsString("Database")));
     }
 
     @Test
