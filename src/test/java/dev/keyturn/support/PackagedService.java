@@ -64,8 +64,7 @@ public final class PackagedService {
         Path secret = workDirectory.resolve("refresh-token-secret");
         if (!Files.exists(key)) {
             KeyPair pair = generateKeyPair();
-            Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            Files.writeString(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
             Files.writeString(secret, Base64.getEncoder().encodeToString(bytes));
@@ -85,6 +84,10 @@ public final class PackagedService {
             environment.put("KEYTURN_RATE_LIMIT_" + limit, "100000/PT1M");
         }
         return environment;
+    }
+
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + label + "-----\n";
     }
 
     private static KeyPair generateKeyPair() {
