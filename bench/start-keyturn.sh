@@ -16,7 +16,7 @@
 #   pid       print the PID
 #   reset-db  drop and re-create the database (Keyturn must be stopped); Flyway re-creates the schema at start
 # Environment: see bench/bench-env.sh (KEYTURN_BENCH_PORT, KEYTURN_BENCH_ALG=RS256|ES256, BENCH_DB, BENCH_DIR,
-# BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default none), KEYTURN_DB_POOL_SIZE (default 20).
+# BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default -XX:ThreadPriorityPolicy=1 as in the images), KEYTURN_DB_POOL_SIZE (default 20).
 set -euo pipefail
 . "$(dirname "$0")/bench-env.sh"
 
@@ -88,7 +88,7 @@ launch() {
     export "KEYTURN_RATE_LIMIT_$limit=$(printenv "KEYTURN_RATE_LIMIT_$limit" || echo 0)"
   done
   # shellcheck disable=SC2086
-  exec "$JAVA" ${KEYTURN_JAVA_OPTS:-} -jar "$JAR"
+  exec "$JAVA" ${KEYTURN_JAVA_OPTS--XX:ThreadPriorityPolicy=1} -jar "$JAR"
 }
 
 cmd_run() {

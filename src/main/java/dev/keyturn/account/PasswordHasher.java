@@ -37,16 +37,33 @@ public class PasswordHasher {
     }
 
     public Uni<String> hash(String password) {
-        return pool.executeBlocking(() -> BcryptUtil.bcryptHash(prehash(password), cost), false);
+        return pool.executeBlocking(() -> {
+            yieldToRequests();
+            return BcryptUtil.bcryptHash(prehash(password), cost);
+        }, false);
     }
 
     /** @param hash the stored hash, or {@code null} when there is no account: the answer is then {@code false} */
     public Uni<Boolean> matches(String password, String hash) {
         String candidate = password == null ? "" : password;
         return pool.executeBlocking(() -> {
+            yieldToRequests();
             boolean match = BcryptUtil.matches(prehash(candidate), hash == null ? decoyHash : hash);
             return match && hash != null;
         }, false);
+    }
+
+    /**
+     * Hashing threads run at the lowest priority, so that a login storm, which keeps every one of them busy,
+     * slows other requests' event loops as little as possible. The JVM passes Java priorities to the OS (as
+     * nice values) only with {@code -XX:ThreadPriorityPolicy=1}, which the images and bench/ set; without it this
+     * changes nothing. Lowering a thread's own priority needs no privilege.
+     */
+    private static void yieldToRequests() {
+        Thread thread = Thread.currentThread();
+        if (thread.getPriority() != Thread.MIN_PRIORITY) {
+            thread.setPriority(Thread.MIN_PRIORITY);
+        }
     }
 
     static String prehash(String password) {
