@@ -1,6 +1,7 @@
 package dev.keyturn.web;
 
-import java.net.ConnectException;
+import java.io.IOException;
+import java.net.SocketException;
 import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
 
@@ -15,7 +16,9 @@ public final class DatabaseFailures {
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String type = t.getClass().getName();
-            if (t instanceof ConnectException || t instanceof TimeoutException
+            // A socket error here is the database's (or the mail server's) connection: the service makes no
+            // other outbound connection, and a client's broken connection never fails the request's Uni.
+            if (t instanceof SocketException || t instanceof TimeoutException || isBrokenConnection(t)
                     || type.equals("io.vertx.sqlclient.ClosedConnectionException")
                     || type.equals("io.vertx.core.http.ConnectionPoolTooBusyException")
                     || type.equals("io.netty.channel.ConnectTimeoutException")
@@ -47,6 +50,13 @@ public final class DatabaseFailures {
             root = root.getCause();
         }
         return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    /** NIO reports a peer that went away mid-write as a plain IOException ("Broken pipe", "Connection reset"). */
+    private static boolean isBrokenConnection(Throwable t) {
+        String message = t.getMessage();
+        return t.getClass() == IOException.class && message != null
+                && (message.contains("Broken pipe") || message.contains("Connection reset"));
     }
 
     private static boolean mentionsConnection(Throwable t) {
