@@ -4,6 +4,7 @@ import static dev.keyturn.support.Api.login;
 import static dev.keyturn.support.Api.newAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -15,6 +16,7 @@ import dev.keyturn.support.Db;
 import dev.keyturn.support.Jwts;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /** The scheduled job deletes what can no longer be used, and nothing that still can. */
 @QuarkusTest
@@ -22,6 +24,9 @@ class ExpiredDataCleanupTest {
 
     @Inject
     ExpiredDataCleanup cleanup;
+
+    @Inject
+    Pool pool;
 
     @Test
     void deletesExpiredAndRevokedDataOnly() throws Throwable {
@@ -44,6 +49,52 @@ class ExpiredDataCleanupTest {
         assertThat(Db.count("select count(*) from verification_codes where user_id = ?::uuid", account.id())).isZero();
         assertThat(Db.count("select count(*) from sessions where id = ?", liveSid)).isEqualTo(1);
         Api.refresh(live.refreshToken()).then().statusCode(200);
+    }
+
+    @Test
+    void anIdleSessionWhoseLastTokenExpiredGoesWithIt() throws Throwable {
+        Api.Account account = newAccount();
+        Api.Tokens idle = login(account);
+        Api.Tokens live = login(account);
+        UUID idleSid = sid(idle);
+        // idle for longer than a refresh token lives, but still within the session's absolute cap
+        Db.update("update refresh_tokens set expires_at = now() - interval '2 days' where session_id = ?", idleSid);
+
+        VertxContextSupport.subscribeAndAwait(cleanup::run);
+
+        assertThat(Db.count("select count(*) from refresh_tokens where session_id = ?", idleSid)).isZero();
+        assertThat(Db.count("select count(*) from sessions where id = ?", idleSid)).isZero();
+        Api.refresh(live.refreshToken()).then().statusCode(200);
+    }
+
+    @Test
+    void cleansInBatchesUntilNothingIsLeft() throws Throwable {
+        Api.Account account = newAccount();
+        Api.Tokens live = login(account);
+        for (int i = 0; i < 5; i++) {
+            UUID expiredSid = sid(login(account));
+            Db.update("update sessions set expires_at = now() - interval '2 days' where id = ?", expiredSid);
+            Db.update("update refresh_tokens set expires_at = now() - interval '2 days' where session_id = ?", expiredSid);
+        }
+        ExpiredDataCleanup inBatchesOfTwo = new ExpiredDataCleanup(pool, Duration.ofDays(1), 2);
+
+        ExpiredDataCleanup.Deleted deleted = VertxContextSupport.subscribeAndAwait(inBatchesOfTwo::run);
+
+        assertThat(Db.count("select count(*) from sessions where user_id = ?::uuid", account.id())).isEqualTo(1);
+        assertThat(Db.count("select count(*) from refresh_tokens t join sessions s on s.id = t.session_id"
+                + " where s.user_id = ?::uuid", account.id())).isEqualTo(1);
+        // other test classes may leave expired rows of their own: at least these five went, in three batches or more
+        assertThat(deleted.refreshTokens()).isGreaterThanOrEqualTo(5);
+        Api.refresh(live.refreshToken()).then().statusCode(200);
+    }
+
+    /** The lookups that deleting a refresh token and finding expired rows need; without them a big cleanup never ends. */
+    @Test
+    void theRowsTheCleanupDeletesAreFoundByIndex() {
+        for (String index : new String[] {"sessions_current_token_id_idx", "refresh_tokens_expires_at_idx",
+                "sessions_expires_at_idx"}) {
+            assertThat(Db.count("select count(*) from pg_indexes where indexname = ?", index)).as(index).isEqualTo(1);
+        }
     }
 
     private static UUID sid(Api.Tokens tokens) {
