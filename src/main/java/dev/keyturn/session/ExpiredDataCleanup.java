@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,26 +14,57 @@ import org.jboss.logging.Logger;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Deletes what can no longer be used: expired refresh tokens, sessions past their cap or revoked, used or
- * expired codes and reset tokens, once they are older than the retention (kept a while for
- * investigations), and rate-limit counters whose window ended.
+ * Deletes what can no longer be used: expired refresh tokens, sessions past their cap, revoked, or idle for
+ * longer than their last refresh token lived, used or expired codes and reset tokens, once they are older than
+ * the retention (kept a while for investigations), and rate-limit counters whose window ended.
  * <p>
- * A large database holds millions of such rows, so each table is cleaned in batches, one short transaction
- * each, rather than in one transaction that would hold its locks and its snapshot for minutes. Every replica
- * runs the job; {@code SKIP LOCKED} lets replicas share the work and never wait for each other or for a
- * rotation that holds a row.
+ * A large database holds millions of such rows, so the work goes in batches, one short statement each, never in
+ * one transaction that would hold its locks and its snapshot for minutes. Every replica runs the job; batches
+ * skip rows that another replica or a rotation holds, so nobody waits for the cleanup.
  */
 @ApplicationScoped
 public class ExpiredDataCleanup {
 
     private static final Logger LOG = Logger.getLogger(ExpiredDataCleanup.class);
 
-    /** One batch of one table: the rows matching the condition ($1 is the cutoff), at most $2 of them. */
-    private static final String DELETE_BATCH = """
-            DELETE FROM %1$s WHERE id IN (SELECT id FROM %1$s WHERE %2$s LIMIT $2 FOR UPDATE SKIP LOCKED)""";
+    /** Expired refresh tokens ($1 the cutoff), at most $2 of them: found through refresh_tokens_expires_at_idx. */
+    private static final String DELETE_EXPIRED_TOKENS = """
+            DELETE FROM refresh_tokens WHERE id IN (
+                SELECT id FROM refresh_tokens WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""";
+
+    /**
+     * The ended sessions among the next $3 sessions after id $2, in id order: a walk through the table by primary
+     * key, so that each run reads every session once. Ended means past the cap, revoked, or without a current
+     * token that outlives the cutoff (its current token expired, or went with the expired tokens); none of those
+     * can be refreshed any more, so no rotation can be changing the row. Deleting a session deletes its tokens.
+     */
+    private static final String DELETE_ENDED_SESSIONS = """
+            WITH chunk AS (
+                SELECT id FROM sessions WHERE id > $2 ORDER BY id LIMIT $3
+            ), deleted AS (
+                DELETE FROM sessions s USING chunk
+                 WHERE s.id = chunk.id
+                   AND (s.expires_at < $1 OR s.revoked_at < $1
+                        OR NOT EXISTS (SELECT 1 FROM refresh_tokens t
+                                        WHERE t.id = s.current_token_id AND t.expires_at >= $1))
+                RETURNING s.id
+            )
+            SELECT (SELECT id FROM chunk ORDER BY id DESC LIMIT 1) AS last_id, (SELECT count(*) FROM deleted) AS deleted""";
+
+    private static final String DELETE_USED_CODES = """
+            DELETE FROM verification_codes WHERE id IN (
+                SELECT id FROM verification_codes WHERE expires_at < $1 OR consumed_at < $1
+                 LIMIT $2 FOR UPDATE SKIP LOCKED)""";
+
+    private static final String DELETE_USED_RESETS = """
+            DELETE FROM password_resets WHERE id IN (
+                SELECT id FROM password_resets WHERE expires_at < $1 OR used_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""";
+
+    private static final UUID FIRST_ID = new UUID(0, 0);
 
     private final Pool pool;
     private final Duration retention;
@@ -54,33 +86,37 @@ public class ExpiredDataCleanup {
                 .replaceWithVoid();
     }
 
-    /** What one run deleted. */
+    /** What one run deleted (sessions: with the tokens they still had). */
     public record Deleted(long refreshTokens, long sessions, long verificationCodes, long passwordResets,
             long rateLimitCounters) {
     }
 
     public Uni<Deleted> run() {
         OffsetDateTime cutoff = Instant.now().minus(retention).atOffset(ZoneOffset.UTC);
-        // Tokens first: a session whose current token expired loses it here (ON DELETE SET NULL) and goes next.
-        return deleteAll("refresh_tokens", "expires_at < $1", cutoff)
-                .chain(tokens -> deleteAll("sessions", "expires_at < $1 OR revoked_at < $1 OR current_token_id IS NULL", cutoff)
-                        .chain(sessions -> deleteAll("verification_codes", "expires_at < $1 OR consumed_at < $1", cutoff)
-                                .chain(codes -> deleteAll("password_resets", "expires_at < $1 OR used_at < $1", cutoff)
+        // Tokens first: a session whose current token expired has lost it when the sessions are walked.
+        return deleteInBatches(DELETE_EXPIRED_TOKENS, cutoff, 0)
+                .chain(tokens -> deleteEndedSessions(cutoff, FIRST_ID, 0)
+                        .chain(sessions -> deleteInBatches(DELETE_USED_CODES, cutoff, 0)
+                                .chain(codes -> deleteInBatches(DELETE_USED_RESETS, cutoff, 0)
                                         .chain(resets -> deleteEndedRateLimitWindows()
                                                 .map(counters -> new Deleted(tokens, sessions, codes, resets, counters))))));
     }
 
-    /** Batch after batch until one comes back short: the table holds no more such rows (or others hold them). */
-    private Uni<Long> deleteAll(String table, String condition, OffsetDateTime cutoff) {
-        return deleteFrom(DELETE_BATCH.formatted(table, condition), Tuple.of(cutoff, batchSize), 0);
+    /** Batch after batch until one comes back short: no more such rows (or others hold them). */
+    private Uni<Long> deleteInBatches(String sql, OffsetDateTime cutoff, long deletedSoFar) {
+        return pool.preparedQuery(sql).execute(Tuple.of(cutoff, batchSize)).chain(rows -> {
+            long deleted = deletedSoFar + rows.rowCount();
+            return rows.rowCount() < batchSize ? Uni.createFrom().item(deleted) : deleteInBatches(sql, cutoff, deleted);
+        });
     }
 
-    private Uni<Long> deleteFrom(String sql, Tuple parameters, long deletedSoFar) {
-        return pool.withTransaction(connection -> connection.preparedQuery(sql).execute(parameters))
-                .chain(rows -> {
-                    long deleted = deletedSoFar + rows.rowCount();
-                    return rows.rowCount() < batchSize ? Uni.createFrom().item(deleted) : deleteFrom(sql, parameters, deleted);
-                });
+    private Uni<Long> deleteEndedSessions(OffsetDateTime cutoff, UUID after, long deletedSoFar) {
+        return pool.preparedQuery(DELETE_ENDED_SESSIONS).execute(Tuple.of(cutoff, after, batchSize)).chain(rows -> {
+            Row row = rows.iterator().next();
+            UUID lastId = row.getUUID("last_id");
+            long deleted = deletedSoFar + row.getLong("deleted");
+            return lastId == null ? Uni.createFrom().item(deleted) : deleteEndedSessions(cutoff, lastId, deleted);
+        });
     }
 
     /** Counters whose window is over count nothing any more (the next hit starts a new window anyway). */
