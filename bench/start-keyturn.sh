@@ -17,12 +17,13 @@
 #   reset-db  drop and re-create the database (Keyturn must be stopped); Flyway re-creates the schema at start
 # Environment: see bench/bench-env.sh (KEYTURN_BENCH_PORT, KEYTURN_BENCH_ALG=RS256|ES256, BENCH_DB, BENCH_DIR,
 # BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default -XX:ThreadPriorityPolicy=1 as in the images), KEYTURN_DB_POOL_SIZE (default 20).
+# KEYTURN_JAR runs another build (e.g. a copy of target/quarkus-app, to compare two builds side by side on two ports).
 set -euo pipefail
 . "$(dirname "$0")/bench-env.sh"
 
 PID_FILE="$BENCH_DIR/keyturn.pid"
 LOG_FILE="$BENCH_DIR/keyturn.log"
-JAR="$REPO_ROOT/target/quarkus-app/quarkus-run.jar"
+JAR="${KEYTURN_JAR:-$REPO_ROOT/target/quarkus-app/quarkus-run.jar}"
 
 running_pid() {
   [ -f "$PID_FILE" ] || return 1
@@ -36,6 +37,11 @@ ensure_db() {
   if [ "$(BENCH_PSQL_DB=postgres bench_psql -tAc "select 1 from pg_database where datname = '$BENCH_DB'")" != 1 ]; then
     BENCH_PSQL_DB=postgres bench_psql -c "create database $BENCH_DB"
     bench_log "created database $BENCH_DB"
+  fi
+  # With autovacuum off (as on the CI machines: conf.d/90-ci.conf), dead rows of earlier runs pile up and each run
+  # measures a more bloated table than the last: vacuum before every start instead.
+  if [ "$(bench_psql -tAc 'show autovacuum')" = off ]; then
+    bench_psql -c "vacuum analyze" && bench_log "autovacuum is off: vacuumed $BENCH_DB"
   fi
 }
 
