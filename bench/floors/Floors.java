@@ -135,6 +135,10 @@ public class Floors {
                     BcryptUtil.matches(prehash, hash) ? 1 : 0));
             results.add(bench("bcrypt-10 hash (BcryptUtil.bcryptHash)", seconds, Math.min(warmup, 1), () ->
                     BcryptUtil.bcryptHash(prehash, 10).length()));
+            // The login bound as the machine delivers it: every core hashing at once (cores can share a physical core or
+            // slow each other down, so this may be less than cores / the one-thread time).
+            results.add(benchAllCores("bcrypt-10 verify, all cores at once", seconds, () ->
+                    BcryptUtil.matches(prehash, hash) ? 1 : 0));
         }
         if (only == null || only.contains("jose4j")) {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -178,6 +182,38 @@ public class Floors {
                 .append(Runtime.getRuntime().availableProcessors()).append(",\"loadavg\":\"").append(loadavg())
                 .append("\",\"sink\":").append(sink & 1).append('}');
         System.out.println(json);
+    }
+
+    /**
+     * The same operation on every core at once for about `seconds` (after the one-thread row warmed it up): wall ms/op
+     * is the elapsed time divided by all threads' operations (the machine's time per operation, so cores / rate is
+     * cores x this), CPU ms/op the threads' CPU per operation.
+     */
+    static Result benchAllCores(String name, double seconds, Op op) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.err.printf(Locale.ROOT, "%-42s %d threads, measuring %.1fs%n", name, cores, seconds);
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(cores);
+        List<java.util.concurrent.Future<long[]>> counts = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < cores; i++) {
+            counts.add(pool.submit(() -> {
+                long n = 0, local = 0, c0 = THREADS.getCurrentThreadCpuTime();
+                do { local += op.run(); n++; } while (System.nanoTime() < end);
+                return new long[] {n, THREADS.getCurrentThreadCpuTime() - c0, local};
+            }));
+        }
+        long ops = 0, cpuNanos = 0;
+        for (var f : counts) {
+            long[] r = f.get();
+            ops += r[0];
+            cpuNanos += r[1];
+            sink += r[2];
+        }
+        double elapsedMs = (System.nanoTime() - t0) / 1e6;
+        pool.shutdown();
+        return new Result(name + " (" + cores + " threads; wall = machine ms/op)", elapsedMs / ops, cpuNanos / 1e6 / ops,
+                elapsedMs / ops, 1, ops);
     }
 
     /** Warm up for warmupS, then time rounds of about (seconds / rounds) each; median over the rounds. */

@@ -40,8 +40,10 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * <li>{@code typ} must be {@code at+jwt}, so a refresh token is never an access token;</li>
  * <li>{@code iss}, {@code aud}, {@code exp}, {@code iat} (not in the future), {@code nbf}, with the
  * configured clock skew (30 s at most);</li>
- * <li>its session must not be revoked ({@link RevokedSessions}, in memory).</li>
+ * <li>its session must not be revoked ({@link RevokedSessions}, in memory), checked on every request.</li>
  * </ul>
+ * A token that passed is remembered for a while ({@link VerifiedAccessTokens}), so that its signature is not
+ * checked again on every request.
  * {@code roles} become the caller's groups.
  */
 @Alternative
@@ -53,10 +55,14 @@ public class AccessTokenParser implements JWTParser {
 
     private final JwtConsumer consumer;
     private final RevokedSessions revokedSessions;
+    private final VerifiedAccessTokens verified;
 
     public AccessTokenParser(KeyRing keys, TokenConfig config, RevokedSessions revokedSessions) {
         this.revokedSessions = revokedSessions;
         int skew = (int) Math.min(30, config.clockSkew().toSeconds());
+        int maxAge = (int) (config.accessTokenLifetime().toSeconds() + skew);
+        this.verified = new VerifiedAccessTokens(config.verifiedTokenCacheSize(), skew, maxAge,
+                () -> System.currentTimeMillis() / 1000);
         VerificationKeyResolver resolver = (JsonWebSignature jws, List<JsonWebStructure> nesting) -> {
             for (String header : FORBIDDEN_HEADERS) {
                 if (jws.getHeaders().getObjectHeaderValue(header) != null) {
@@ -76,7 +82,7 @@ public class AccessTokenParser implements JWTParser {
                 .setRequireSubject()
                 .setRequireJwtId()
                 .setAllowedClockSkewInSeconds(skew)
-                .setIssuedAtRestrictions(skew, (int) (config.accessTokenLifetime().toSeconds() + skew))
+                .setIssuedAtRestrictions(skew, maxAge)
                 .setExpectedIssuer(config.issuer())
                 .setExpectedAudience(config.audience())
                 .setExpectedType(true, AccessTokenIssuer.TYPE)
@@ -91,19 +97,31 @@ public class AccessTokenParser implements JWTParser {
         if (token == null || token.length() > 8192) {
             throw new ParseException("no usable token");
         }
-        JwtClaims claims;
-        String sessionId;
+        VerifiedAccessTokens.Verified accepted = verified.find(token);
+        if (accepted == null) {
+            accepted = verify(token);
+        }
+        if (revokedSessions.isRevoked(accepted.sessionId())) {
+            throw new ParseException("the session of this access token has ended");
+        }
+        return accepted.token();
+    }
+
+    private VerifiedAccessTokens.Verified verify(String token) throws ParseException {
         try {
-            claims = consumer.processToClaims(token);
-            sessionId = claims.getStringClaimValue("sid");
+            JwtClaims claims = consumer.processToClaims(token);
+            String sessionId = claims.getStringClaimValue("sid");
+            if (sessionId == null) {
+                throw new ParseException("an access token without a session");
+            }
             claims.setClaim("groups", claims.getStringListClaimValue("roles"));
+            VerifiedAccessTokens.Verified accepted = new VerifiedAccessTokens.Verified(
+                    new DefaultJWTCallerPrincipal(token, AccessTokenIssuer.TYPE, claims), sessionId);
+            verified.remember(token, accepted, claims.getExpirationTime().getValue(), claims.getIssuedAt().getValue());
+            return accepted;
         } catch (InvalidJwtException | MalformedClaimException e) {
             throw new ParseException("invalid access token");
         }
-        if (sessionId == null || revokedSessions.isRevoked(sessionId)) {
-            throw new ParseException("the session of this access token has ended");
-        }
-        return new DefaultJWTCallerPrincipal(token, AccessTokenIssuer.TYPE, claims);
     }
 
     /** @return the verified token, or {@code null} when it is not a valid access token */

@@ -28,6 +28,9 @@ public interface TokenConfig {
     /** Leeway for {@code exp}, {@code iat} and {@code nbf}. */
     Duration clockSkew();
 
+    /** How many verified access tokens are remembered, so that their signatures are checked once (0: none). */
+    int verifiedTokenCacheSize();
+
     /** Whether the refresh-token cookie carries {@code Secure}; only dev mode over plain HTTP turns it off. */
     boolean cookieSecure();
 }

@@ -52,6 +52,29 @@ class AccessTokenVerificationTest {
         claims = Jwts.claims(tokens.accessToken());
     }
 
+    /** Accepted tokens are remembered (VerifiedAccessTokens): what was accepted once must not outlive its session. */
+    @Test
+    void aTokenAcceptedBeforeItsSessionEndedIsRefusedAtOnceAfterwards() {
+        me(tokens.accessToken()).then().statusCode(200);
+        me(tokens.accessToken()).then().statusCode(200);
+
+        Api.logout(Map.of("refresh_token", tokens.refreshToken())).then().statusCode(204);
+
+        me(tokens.accessToken()).then().statusCode(401).body("code", equalTo("invalid_token"));
+    }
+
+    /** Only the exact text of an accepted token is remembered: one changed character is verified, and refused. */
+    @Test
+    void aTokenOneCharacterAwayFromAnAcceptedOneIsRefused() {
+        String genuine = tokens.accessToken();
+        me(genuine).then().statusCode(200);
+        int last = genuine.length() - 2;
+        String altered = genuine.substring(0, last) + (genuine.charAt(last) == 'A' ? 'B' : 'A') + genuine.substring(last + 1);
+
+        me(altered).then().statusCode(401).body("code", equalTo("invalid_token"));
+        me(genuine).then().statusCode(200);
+    }
+
     @Test
     void aGenuineTokenCarriesTheContractsHeaderAndClaims() {
         me(tokens.accessToken()).then().statusCode(200);
