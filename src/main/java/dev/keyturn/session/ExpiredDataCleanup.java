@@ -23,8 +23,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * the retention (kept a while for investigations), and rate-limit counters whose window ended.
  * <p>
  * A large database holds millions of such rows, so the work goes in batches, one short statement each, never in
- * one transaction that would hold its locks and its snapshot for minutes. Every replica runs the job; batches
- * skip rows that another replica or a rotation holds, so nobody waits for the cleanup.
+ * one transaction that would hold its locks and its snapshot for minutes. Every replica runs the job; the batches
+ * of tokens, codes and resets skip rows that another replica holds, and the session walk deletes only sessions that
+ * can no longer be refreshed, so no request waits for the cleanup.
  */
 @ApplicationScoped
 public class ExpiredDataCleanup {
