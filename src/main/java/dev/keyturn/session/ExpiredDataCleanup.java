@@ -32,10 +32,8 @@ public class ExpiredDataCleanup {
 
     private static final Logger LOG = Logger.getLogger(ExpiredDataCleanup.class);
 
-    /** Expired refresh tokens ($1 the cutoff), at most $2 of them: found through refresh_tokens_expires_at_idx. */
-    private static final String DELETE_EXPIRED_TOKENS = """
-            DELETE FROM refresh_tokens WHERE id IN (
-                SELECT id FROM refresh_tokens WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""";
+    /** Expired refresh tokens ($1 the cutoff): found through refresh_tokens_expires_at_idx. */
+    private static final String DELETE_EXPIRED_TOKENS = batchDelete("refresh_tokens", "expires_at < $1");
 
     /**
      * The ended sessions among the next $3 sessions after id $2, in id order: a walk through the table by primary
@@ -56,14 +54,9 @@ public class ExpiredDataCleanup {
             )
             SELECT (SELECT id FROM chunk ORDER BY id DESC LIMIT 1) AS last_id, (SELECT count(*) FROM deleted) AS deleted""";
 
-    private static final String DELETE_USED_CODES = """
-            DELETE FROM verification_codes WHERE id IN (
-                SELECT id FROM verification_codes WHERE expires_at < $1 OR consumed_at < $1
-                 LIMIT $2 FOR UPDATE SKIP LOCKED)""";
+    private static final String DELETE_USED_CODES = batchDelete("verification_codes", "expires_at < $1 OR consumed_at < $1");
 
-    private static final String DELETE_USED_RESETS = """
-            DELETE FROM password_resets WHERE id IN (
-                SELECT id FROM password_resets WHERE expires_at < $1 OR used_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)""";
+    private static final String DELETE_USED_RESETS = batchDelete("password_resets", "expires_at < $1 OR used_at < $1");
 
     private static final UUID FIRST_ID = new UUID(0, 0);
 
@@ -101,6 +94,12 @@ public class ExpiredDataCleanup {
                                 .chain(codes -> deleteInBatches(DELETE_USED_RESETS, cutoff, 0)
                                         .chain(resets -> deleteEndedRateLimitWindows()
                                                 .map(counters -> new Deleted(tokens, sessions, codes, resets, counters))))));
+    }
+
+    /** At most $2 rows of the table that match the condition, skipping rows another transaction holds. */
+    private static String batchDelete(String table, String condition) {
+        return "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE " + condition
+                + " LIMIT $2 FOR UPDATE SKIP LOCKED)";
     }
 
     /** Batch after batch until one comes back short: no more such rows (or others hold them). */
