@@ -29,6 +29,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -193,8 +196,8 @@ public class Floors {
         int cores = Runtime.getRuntime().availableProcessors();
         System.err.printf(Locale.ROOT, "%-42s %d threads, measuring %.1fs%n", name, cores, seconds);
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(cores);
-        List<java.util.concurrent.Future<long[]>> counts = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(cores);
+        List<Future<long[]>> counts = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < cores; i++) {
             counts.add(pool.submit(() -> {
