@@ -246,7 +246,7 @@ public class Floors {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(payload);
         jws.setAlgorithmHeaderValue(alg);
-        jws.setHeader("typ", "at+jwt");
+        jws.setHeader("typ", "JWT");
         jws.setKeyIdHeaderValue("4HeAzdVj3dTGzB0WLwd88F9g7nzBeZ-IJgWN1upDbjo");
         jws.setKey(pair.getPrivate());
         return jws.getCompactSerialization();
@@ -263,7 +263,7 @@ public class Floors {
 
     static byte[] accessTokenSigningInput() {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = "{\"typ\":\"at+jwt\",\"kid\":\"4HeAzdVj3dTGzB0WLwd88F9g7nzBeZ-IJgWN1upDbjo\",\"alg\":\"RS256\"}";
+        String header = "{\"typ\":\"JWT\",\"kid\":\"4HeAzdVj3dTGzB0WLwd88F9g7nzBeZ-IJgWN1upDbjo\",\"alg\":\"RS256\"}";
         return (b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(accessTokenPayload()))
                 .getBytes(StandardCharsets.US_ASCII);
     }

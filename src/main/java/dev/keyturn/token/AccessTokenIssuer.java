@@ -7,11 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.jwt.build.Jwt;
 
-/** Signs access tokens (RFC 9068 {@code at+jwt}) with the current signing key. */
+/** Signs access tokens with the current signing key, typed as configured ({@link AccessTokenType}). */
 @ApplicationScoped
 public class AccessTokenIssuer {
-
-    public static final String TYPE = "at+jwt";
 
     private final KeyRing keys;
     private final TokenConfig config;
@@ -39,7 +37,7 @@ public class AccessTokenIssuer {
                 .claim("email", subject.email())
                 .claim("email_verified", subject.emailVerified())
                 .jws()
-                .header("typ", TYPE)
+                .header("typ", config.accessTokenType().header())
                 .keyId(keys.signingKeyId())
                 .algorithm(keys.signingAlgorithm())
                 .sign(keys.signingKey());

@@ -37,7 +37,8 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * ({@code none}, HMAC and any other algorithm fail);</li>
  * <li>{@code jku}, {@code x5u}, {@code jwk} and {@code x5c} headers make the token invalid rather than
  * being followed;</li>
- * <li>{@code typ} must be {@code at+jwt}, so a refresh token is never an access token;</li>
+ * <li>{@code typ} must be the configured access-token type ({@link AccessTokenType}), so a refresh token
+ * ({@code rt+jwt}) is never an access token;</li>
  * <li>{@code iss}, {@code aud}, {@code exp}, {@code iat} (not in the future), {@code nbf}, with the
  * configured clock skew (30 s at most);</li>
  * <li>its session must not be revoked ({@link RevokedSessions}, in memory), checked on every request.</li>
@@ -56,9 +57,11 @@ public class AccessTokenParser implements JWTParser {
     private final JwtConsumer consumer;
     private final RevokedSessions revokedSessions;
     private final VerifiedAccessTokens verified;
+    private final String type;
 
     public AccessTokenParser(KeyRing keys, TokenConfig config, RevokedSessions revokedSessions) {
         this.revokedSessions = revokedSessions;
+        this.type = config.accessTokenType().header();
         int skew = (int) Math.min(30, config.clockSkew().toSeconds());
         int maxAge = (int) (config.accessTokenLifetime().toSeconds() + skew);
         this.verified = new VerifiedAccessTokens(config.verifiedTokenCacheSize(), skew, maxAge,
@@ -85,7 +88,7 @@ public class AccessTokenParser implements JWTParser {
                 .setIssuedAtRestrictions(skew, maxAge)
                 .setExpectedIssuer(config.issuer())
                 .setExpectedAudience(config.audience())
-                .setExpectedType(true, AccessTokenIssuer.TYPE)
+                .setExpectedType(true, type)
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
                 .setVerificationKeyResolver(resolver)
@@ -116,7 +119,7 @@ public class AccessTokenParser implements JWTParser {
             }
             claims.setClaim("groups", claims.getStringListClaimValue("roles"));
             VerifiedAccessTokens.Verified accepted = new VerifiedAccessTokens.Verified(
-                    new DefaultJWTCallerPrincipal(token, AccessTokenIssuer.TYPE, claims), sessionId);
+                    new DefaultJWTCallerPrincipal(token, type, claims), sessionId);
             verified.remember(token, accepted, claims.getExpirationTime().getValue(), claims.getIssuedAt().getValue());
             return accepted;
         } catch (InvalidJwtException | MalformedClaimException e) {

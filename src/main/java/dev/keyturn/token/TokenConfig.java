@@ -3,6 +3,7 @@ package dev.keyturn.token;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 
 /** Token lifetimes and claims; see application.properties for the variables that set them. */
 @ConfigMapping(prefix = "keyturn.tokens")
@@ -15,6 +16,10 @@ public interface TokenConfig {
     String audience();
 
     Duration accessTokenLifetime();
+
+    /** The {@code typ} header of access tokens, which verification also requires: {@code JWT} or {@code at+jwt}. */
+    @WithConverter(AccessTokenType.FromConfig.class)
+    AccessTokenType accessTokenType();
 
     /** Lifetime of one refresh token; slides with each rotation, capped by {@link #sessionLifetime()}. */
     Duration refreshTokenLifetime();

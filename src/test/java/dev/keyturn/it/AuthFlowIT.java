@@ -31,7 +31,7 @@ class AuthFlowIT {
     void signupLoginMeRefreshLogout() {
         Api.Account account = newAccount();
         Api.Tokens first = login(account);
-        assertThat(Jwts.header(first.accessToken())).containsEntry("typ", "at+jwt").containsKey("kid");
+        assertThat(Jwts.header(first.accessToken())).containsEntry("typ", "JWT").containsKey("kid");
 
         me(first.accessToken()).then().statusCode(200)
                 .body("id", equalTo(account.id()))

@@ -65,14 +65,14 @@ class ConfusionTest {
     }
 
     @Test
-    void aTokenTypedPlainJwtIsNoAccessToken() {
+    void aTokenOfAnotherTypeIsNoAccessToken() {
         Api.Tokens tokens = login(newAccount());
         Map<String, Object> claims = Jwts.claims(tokens.accessToken());
         long now = Instant.now().getEpochSecond();
         String plain = Jwt.issuer(config.issuer()).audience(config.audience()).subject((String) claims.get("sub"))
                 .issuedAt(now).expiresAt(now + 900).claim("jti", UUID.randomUUID().toString())
                 .claim("sid", claims.get("sid")).claim("roles", List.of("user", "admin"))
-                .jws().header("typ", "JWT").keyId(keys.signingKeyId()).algorithm(SignatureAlgorithm.RS256)
+                .jws().header("typ", "rt+jwt").keyId(keys.signingKeyId()).algorithm(SignatureAlgorithm.RS256)
                 .sign(keys.signingKey());
         Api.me(plain).then().statusCode(401).body("code", equalTo("invalid_token"));
         given().auth().oauth2(plain).get("/admin/users").then().statusCode(401).body("code", equalTo("invalid_token"));

@@ -70,7 +70,7 @@ class ExpiredTokenTest {
         Map<String, Object> claims = Jwts.claims(live);
         JWTClaimsSet.Builder expired = copy(claims);
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
-                .type(new JOSEObjectType("at+jwt"))
+                .type(JOSEObjectType.JWT)
                 .keyID(KnownKeys.currentKey().getKeyID())
                 .build(), expired.build());
         jwt.sign(new ECDSASigner(KnownKeys.currentKey()));

@@ -18,8 +18,10 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
 /**
  * A resource server that knows nothing but Keyturn's JWKS URL, issuer and audience, built with Nimbus JOSE+JWT the
- * way RFC 9068 describes: it fetches the JWK Set over HTTP, selects the key by {@code kid} and algorithm, and checks
- * the signature, {@code typ: at+jwt}, {@code iss}, {@code aud}, {@code exp} and the required claims.
+ * way Spring Security builds it: it fetches the JWK Set over HTTP, selects the key by {@code kid} and algorithm, and
+ * checks the signature, {@code typ} with Nimbus' default rule (only {@code JWT} or none, as Spring Security's default
+ * resource server), {@code iss}, {@code aud}, {@code exp} and the required claims. {@link #rfc9068} requires
+ * {@code typ: at+jwt} instead.
  */
 public final class RemoteVerifier {
 
@@ -27,7 +29,6 @@ public final class RemoteVerifier {
 
     public RemoteVerifier(int port, String issuer, String audience) {
         JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext> create(jwksUrl(port)).retrying(false).build();
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience,
                 new JWTClaimsSet.Builder().issuer(issuer).build(),
@@ -40,6 +41,13 @@ public final class RemoteVerifier {
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A verifier that, like a strict RFC 9068 resource server, accepts only {@code typ: at+jwt}. */
+    public static RemoteVerifier rfc9068(int port, String issuer, String audience) {
+        RemoteVerifier verifier = new RemoteVerifier(port, issuer, audience);
+        verifier.processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
+        return verifier;
     }
 
     /** @throws Exception (Nimbus' BadJOSEException and friends) when the token does not verify */

@@ -52,7 +52,9 @@ class InteropTest {
         assertThat(claims.getIssuer()).isEqualTo(issuer);
         assertThat(claims.getAudience()).containsExactly(audience);
         assertThat(claims.getStringListClaim("roles")).containsExactly("user");
-        assertThat(Jwts.header(token)).containsEntry("alg", "RS256").containsEntry("typ", "at+jwt");
+        assertThat(Jwts.header(token)).containsEntry("alg", "RS256").containsEntry("typ", "JWT");
+        // an RFC 9068-strict validator wants at+jwt, which KEYTURN_ACCESS_TOKEN_TYP selects (Rfc9068TypeTest)
+        assertThatThrownBy(() -> RemoteVerifier.rfc9068(port, issuer, audience).verify(token)).hasMessageContaining("typ");
     }
 
     @Test

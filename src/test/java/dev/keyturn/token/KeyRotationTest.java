@@ -74,7 +74,7 @@ class KeyRotationTest {
         Api.Account account = newAccount();
         String token = login(account).accessToken();
 
-        assertThat(Jwts.header(token)).containsEntry("alg", "ES256").containsEntry("typ", "at+jwt")
+        assertThat(Jwts.header(token)).containsEntry("alg", "ES256").containsEntry("typ", "JWT")
                 .containsEntry("kid", KnownKeys.currentKey().getKeyID());
         JWTClaimsSet claims = new RemoteVerifier(port, issuer, audience).verify(token);
         assertThat(claims.getSubject()).isEqualTo(account.id());
@@ -143,10 +143,10 @@ class KeyRotationTest {
                 .build();
     }
 
-    /** Signs an access token (RS256, {@code typ: at+jwt}) with the given key, under that key's id. */
+    /** Signs an access token (RS256, {@code typ: JWT}) with the given key, under that key's id. */
     static String sign(RSAKey key, JWTClaimsSet claims) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .type(new JOSEObjectType("at+jwt"))
+                .type(JOSEObjectType.JWT)
                 .keyID(key.getKeyID())
                 .build(), claims);
         jwt.sign(new RSASSASigner(key));

@@ -62,7 +62,7 @@ class VerifiedAccessTokensTest {
         JwtClaims claims = new JwtClaims();
         claims.setSubject("user");
         claims.setClaim("sid", sessionId);
-        JsonWebToken token = new DefaultJWTCallerPrincipal("raw", AccessTokenIssuer.TYPE, claims);
+        JsonWebToken token = new DefaultJWTCallerPrincipal("raw", "JWT", claims);
         return new VerifiedAccessTokens.Verified(token, sessionId);
     }
 }
