@@ -21,10 +21,18 @@ public interface RateLimitConfig {
     @WithConverter(LimitConverter.class)
     Limit loginPerAccountAndIp();
 
-    /** Login attempts on one account from anywhere: a ceiling on distributed guessing, high enough not to lock the owner out easily. */
+    /**
+     * Login attempts on one account from addresses it has not logged in from successfully (see
+     * {@link #loginKnownAddressLifetime()}): a ceiling on distributed guessing that never locks the owner out of
+     * the places he usually logs in from.
+     */
     @WithDefault("100/PT15M")
     @WithConverter(LimitConverter.class)
     Limit loginPerAccount();
+
+    /** How long an address stays known to an account after its last successful login from there. */
+    @WithDefault("P90D")
+    java.time.Duration loginKnownAddressLifetime();
 
     /** Sign-ups from one client address. */
     @WithDefault("20/PT1H")

@@ -2,7 +2,6 @@ package dev.keyturn.ratelimit;
 
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -15,17 +14,18 @@ import dev.keyturn.web.ErrorCode;
 import dev.keyturn.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Counts hits per (action, subject) in PostgreSQL, so that every replica sees the same counters, and
  * refuses with 429 {@code rate_limited} and {@code Retry-After} past a limit.
  * <p>
- * Every counter a request touches is counted by ONE statement ({@code INSERT … ON CONFLICT … DO UPDATE …
- * RETURNING}), in autocommit, before the work it protects. A window is fixed: it starts at the first hit
- * after the previous one ended, and the block it causes ends with it, however hard a client keeps trying.
- * Subjects (addresses, emails) are stored as keyed hashes only.
+ * Every check is ONE round trip to the function {@code rate_limit_hit} (migration V8), in autocommit, before the
+ * work it protects. It locks all the counters of the check, refuses when any is full, and only then counts the
+ * request in every one of them: a refused request counts against no limit, so a client that one limit stops
+ * cannot fill another limit that protects someone else (the per-account login ceiling, for one). A window is
+ * fixed: it starts at the first hit after the previous one ended, and the block it causes ends with it, however
+ * hard a client keeps trying. Subjects (addresses, emails) are stored as keyed hashes only.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -48,7 +48,7 @@ public class RateLimiter {
         return new Check(action, subject, limit);
     }
 
-    /** Bumps every enabled counter of {@code checks} in one statement; fails with 429 if any is past its limit. */
+    /** Counts the request in every enabled counter of {@code checks}, or in none and fails with 429 if any is full. */
     public Uni<Void> hit(Check... checks) {
         List<Check> counted = new ArrayList<>();
         for (Check check : checks) {
@@ -59,46 +59,32 @@ public class RateLimiter {
         if (counted.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        // A fixed order of rows, so that two statements touching the same counters never deadlock.
-        counted.sort(Comparator.comparing(Check::action));
-        StringBuilder sql = new StringBuilder(
-                "INSERT INTO rate_limits AS r (action, subject, window_start, window_seconds, hits) VALUES ");
-        List<Object> parameters = new ArrayList<>();
+        String[] actions = new String[counted.size()];
+        String[] subjects = new String[counted.size()];
+        Integer[] windows = new Integer[counted.size()];
+        Integer[] maxes = new Integer[counted.size()];
         for (int i = 0; i < counted.size(); i++) {
             Check check = counted.get(i);
-            int p = i * 3;
-            sql.append(i == 0 ? "" : ", ").append("($").append(p + 1).append(", $").append(p + 2)
-                    .append(", now(), $").append(p + 3).append(", 1)");
-            parameters.add(check.action());
-            parameters.add(subjectHash(check));
-            parameters.add((int) Math.min(Integer.MAX_VALUE, check.limit().window().toSeconds()));
+            actions[i] = check.action();
+            subjects[i] = subjectHash(check);
+            windows[i] = (int) Math.min(Integer.MAX_VALUE, check.limit().window().toSeconds());
+            maxes[i] = check.limit().max();
         }
-        sql.append(" ON CONFLICT (action, subject) DO UPDATE SET")
-                .append(" window_start = CASE WHEN ").append(WINDOW_OVER).append(" THEN now() ELSE r.window_start END,")
-                .append(" hits = CASE WHEN ").append(WINDOW_OVER).append(" THEN 1 ELSE r.hits + 1 END,")
-                .append(" window_seconds = EXCLUDED.window_seconds")
-                .append(" RETURNING action, hits,")
-                .append(" ceil(extract(epoch FROM window_start + window_seconds * interval '1 second' - now()))::int");
-        return pool.preparedQuery(sql.toString()).execute(Tuple.from(parameters)).map(rows -> {
-            long retryAfter = 0;
-            for (Row row : rows) {
-                String action = row.getString(0);
-                int hits = row.getInteger(1);
-                Limit limit = counted.stream().filter(c -> c.action().equals(action)).findFirst().orElseThrow().limit();
-                if (hits > limit.max()) {
-                    retryAfter = Math.max(retryAfter, Math.max(1, row.getInteger(2)));
-                    LOG.debugf("rate limit %s reached (%s)", action, limit);
-                }
-            }
+        Tuple parameters = Tuple.tuple().addArrayOfString(actions).addArrayOfString(subjects)
+                .addArrayOfInteger(windows).addArrayOfInteger(maxes);
+        return pool.preparedQuery(HIT).execute(parameters).map(rows -> {
+            int retryAfter = rows.iterator().next().getInteger(0);
             if (retryAfter > 0) {
+                LOG.debugf("rate limit reached: %s", counted.stream().map(Check::action).toList());
                 throw new ProblemException(ErrorCode.RATE_LIMITED, "Too many requests. Try again later.", List.of(),
-                        Map.of("Retry-After", Long.toString(retryAfter)));
+                        Map.of("Retry-After", Integer.toString(retryAfter)));
             }
             return null;
         }).replaceWithVoid();
     }
 
-    private static final String WINDOW_OVER = "r.window_start + EXCLUDED.window_seconds * interval '1 second' <= now()";
+    /** 0 when counted, else the Retry-After in seconds; the counters are locked in the function in a fixed order. */
+    private static final String HIT = "SELECT rate_limit_hit($1::text[], $2::text[], $3::int[], $4::int[])";
 
     private String subjectHash(Check check) {
         return Base64.getUrlEncoder().withoutPadding()

@@ -1,6 +1,7 @@
 package dev.keyturn.ratelimit;
 
 import java.util.Locale;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,25 +18,34 @@ public class RateLimits {
 
     private final RateLimiter limiter;
     private final RateLimitConfig config;
+    private final KnownLoginAddresses knownAddresses;
 
-    public RateLimits(RateLimiter limiter, RateLimitConfig config) {
+    public RateLimits(RateLimiter limiter, RateLimitConfig config, KnownLoginAddresses knownAddresses) {
         this.limiter = limiter;
         this.config = config;
+        this.knownAddresses = knownAddresses;
     }
 
     /**
-     * Login: per client address, per (account, address), and per account from anywhere. The tight limit is
-     * the (account, address) one, so that someone guessing from elsewhere cannot lock the owner out; the
-     * per-account ceiling is loose and its block ends with its window.
+     * Login: per client address, per (account, address), and per account, the last only from addresses the
+     * account has not logged in from successfully ({@link KnownLoginAddresses}). The tight limit is the
+     * (account, address) one; the per-account ceiling stops guessing spread over many addresses, and since it
+     * never counts the owner's known addresses, nobody can use it to lock him out of them. A refused attempt
+     * counts in no limit ({@link RateLimiter}). {@code userId} is null for an unknown email: the same work is done.
      */
-    public Uni<Void> login(String email, ClientInfo client) {
+    public Uni<Void> login(String email, UUID userId, ClientInfo client) {
         String account = key(email);
         String ip = client.ip();
-        return limiter.hit(
+        return knownAddresses.isKnown(userId, ip).chain(known -> limiter.hit(
                 RateLimiter.check("login-ip", ip, config.loginPerIp()),
                 RateLimiter.check("login-account-ip", account == null || ip == null ? null : account + " " + ip,
                         config.loginPerAccountAndIp()),
-                RateLimiter.check("login-account", account, config.loginPerAccount()));
+                RateLimiter.check("login-account", known ? null : account, config.loginPerAccount())));
+    }
+
+    /** A successful login: its address becomes known to the account, inside the session's transaction. */
+    public Uni<Void> loginSucceeded(UUID userId, ClientInfo client) {
+        return knownAddresses.remember(userId, client.ip());
     }
 
     public Uni<Void> signup(ClientInfo client) {

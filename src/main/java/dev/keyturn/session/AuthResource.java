@@ -22,7 +22,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.CrossSiteRequests;
+import dev.keyturn.web.ErrorCode;
 import dev.keyturn.web.Problem;
+import dev.keyturn.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -34,10 +37,12 @@ public class AuthResource {
 
     private final SessionService sessions;
     private final RefreshTokenCookie cookie;
+    private final CrossSiteRequests crossSite;
 
-    public AuthResource(SessionService sessions, RefreshTokenCookie cookie) {
+    public AuthResource(SessionService sessions, RefreshTokenCookie cookie, CrossSiteRequests crossSite) {
         this.sessions = sessions;
         this.cookie = cookie;
+        this.crossSite = crossSite;
     }
 
     @POST
@@ -74,8 +79,19 @@ public class AuthResource {
             @CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
             @HeaderParam(RefreshTokenCookie.TRANSPORT_HEADER) String transport,
             @Context HttpServerRequest http) {
-        String token = request != null && request.refreshToken() != null ? request.refreshToken() : refreshCookie;
-        return sessions.refresh(token, ClientInfo.of(http)).map(tokens -> tokenResponse(tokens, transport));
+        return refresh(request, refreshCookie, transport, http, false);
+    }
+
+    private Uni<Response> refresh(Requests.Refresh request, String refreshCookie, String transport,
+            HttpServerRequest http, boolean bodyNotJson) {
+        boolean fromCookie = (request == null || request.refreshToken() == null) && refreshCookie != null;
+        if (fromCookie) {
+            requireSameSite(http, bodyNotJson);
+        }
+        String token = fromCookie ? refreshCookie : request == null ? null : request.refreshToken();
+        // A token that came as a cookie goes back as one: page scripts never see it, whatever the header says.
+        String answerTransport = fromCookie ? RefreshTokenCookie.COOKIE : transport;
+        return sessions.refresh(token, ClientInfo.of(http)).map(tokens -> tokenResponse(tokens, answerTransport));
     }
 
     @POST
@@ -91,7 +107,16 @@ public class AuthResource {
             @CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
-        String refreshToken = request != null && request.refreshToken() != null ? request.refreshToken() : refreshCookie;
+        return logout(request, refreshCookie, authorization, http, false);
+    }
+
+    private Uni<Response> logout(Requests.Logout request, String refreshCookie, String authorization,
+            HttpServerRequest http, boolean bodyNotJson) {
+        boolean fromCookie = (request == null || request.refreshToken() == null) && refreshCookie != null;
+        if (fromCookie) {
+            requireSameSite(http, bodyNotJson);
+        }
+        String refreshToken = fromCookie ? refreshCookie : request == null ? null : request.refreshToken();
         String accessToken = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim()
                 : null;
@@ -100,24 +125,48 @@ public class AuthResource {
                 .map(ignored -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
     }
 
-    /** A browser's refresh: no body at all, only the cookie. */
+    /**
+     * A browser's refresh: no body at all, only the cookie. Every request that is not JSON lands here; one that
+     * carries a body (a text/plain or form post, which any site can make without a CORS preflight) is refused
+     * when it would act on the cookie.
+     */
     @POST
     @Path("/refresh")
     @Operation(hidden = true)
     public Uni<Response> refreshFromCookie(@CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
             @HeaderParam(RefreshTokenCookie.TRANSPORT_HEADER) String transport,
             @Context HttpServerRequest http) {
-        return refresh(null, refreshCookie, transport, http);
+        return refresh(null, refreshCookie, transport, http, hasBody(http));
     }
 
-    /** A logout without a body: the cookie or the Bearer token names the session. */
+    /** A logout without a JSON body: the cookie or the Bearer token names the session (cookie: as above). */
     @POST
     @Path("/logout")
     @Operation(hidden = true)
     public Uni<Response> logoutWithoutBody(@CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
-        return logout(null, refreshCookie, authorization, http);
+        return logout(null, refreshCookie, authorization, http, hasBody(http));
+    }
+
+    /**
+     * CSRF: the cookie rides along on any request the browser makes, so a cookie-borne refresh or logout must come
+     * from our own origin (web/CrossSiteRequests) and carry JSON or nothing. Refused before any work: 403.
+     */
+    private void requireSameSite(HttpServerRequest http, boolean bodyNotJson) {
+        if (bodyNotJson || crossSite.isCrossSite(http)) {
+            throw new ProblemException(ErrorCode.FORBIDDEN,
+                    "The refresh cookie is accepted only from this service's own pages, with a JSON body or none.");
+        }
+    }
+
+    /** An empty body is no body; anything declared longer than 0 bytes, or chunked, is one. */
+    private static boolean hasBody(HttpServerRequest http) {
+        String length = http.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            return !length.trim().equals("0");
+        }
+        return http.getHeader("Transfer-Encoding") != null;
     }
 
     private Response tokenResponse(TokenResponse tokens, String transport) {

@@ -20,7 +20,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Deletes what can no longer be used: expired refresh tokens, sessions past their cap, revoked, or idle for
  * longer than their last refresh token lived, used or expired codes and reset tokens, once they are older than
- * the retention (kept a while for investigations), and rate-limit counters whose window ended.
+ * the retention (kept a while for investigations), rate-limit counters whose window ended, audit events older
+ * than {@code KEYTURN_AUDIT_RETENTION}, and login addresses an account has not used for longer than they are
+ * remembered.
  * <p>
  * A large database holds millions of such rows, so the work goes in batches, one short statement each, never in
  * one transaction that would hold its locks and its snapshot for minutes. Every replica runs the job; the batches
@@ -58,17 +60,31 @@ public class ExpiredDataCleanup {
 
     private static final String DELETE_USED_RESETS = batchDelete("password_resets", "expires_at < $1 OR used_at < $1");
 
+    /** Audit events older than their retention ($1): found through audit_events_occurred_at_idx. */
+    private static final String DELETE_OLD_AUDIT_EVENTS = batchDelete("audit_events", "occurred_at < $1");
+
+    /** Known login addresses not seen since $1 (the table has no id: rows are named by their ctid). */
+    private static final String DELETE_FORGOTTEN_ADDRESSES = "DELETE FROM login_known_addresses WHERE ctid IN (SELECT ctid"
+            + " FROM login_known_addresses WHERE last_seen < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+
     private static final UUID FIRST_ID = new UUID(0, 0);
 
     private final Pool pool;
     private final Duration retention;
+    private final Duration auditRetention;
+    private final Duration knownAddressLifetime;
     private final int batchSize;
 
     public ExpiredDataCleanup(Pool pool,
             @ConfigProperty(name = "keyturn.cleanup.retention", defaultValue = "P1D") Duration retention,
+            @ConfigProperty(name = "keyturn.audit.retention", defaultValue = "P90D") Duration auditRetention,
+            @ConfigProperty(name = "keyturn.rate-limits.login-known-address-lifetime", defaultValue = "P90D")
+            Duration knownAddressLifetime,
             @ConfigProperty(name = "keyturn.cleanup.batch-size", defaultValue = "5000") int batchSize) {
         this.pool = pool;
         this.retention = retention;
+        this.auditRetention = auditRetention;
+        this.knownAddressLifetime = knownAddressLifetime;
         this.batchSize = batchSize;
     }
 
@@ -82,18 +98,24 @@ public class ExpiredDataCleanup {
 
     /** What one run deleted (sessions: with the tokens they still had). */
     public record Deleted(long refreshTokens, long sessions, long verificationCodes, long passwordResets,
-            long rateLimitCounters) {
+            long rateLimitCounters, long auditEvents, long knownAddresses) {
     }
 
     public Uni<Deleted> run() {
         OffsetDateTime cutoff = Instant.now().minus(retention).atOffset(ZoneOffset.UTC);
+        OffsetDateTime auditCutoff = Instant.now().minus(auditRetention).atOffset(ZoneOffset.UTC);
+        OffsetDateTime addressCutoff = Instant.now().minus(knownAddressLifetime).atOffset(ZoneOffset.UTC);
         // Tokens first: a session whose current token expired has lost it when the sessions are walked.
         return deleteInBatches(DELETE_EXPIRED_TOKENS, cutoff, 0)
                 .chain(tokens -> deleteEndedSessions(cutoff, FIRST_ID, 0)
                         .chain(sessions -> deleteInBatches(DELETE_USED_CODES, cutoff, 0)
                                 .chain(codes -> deleteInBatches(DELETE_USED_RESETS, cutoff, 0)
                                         .chain(resets -> deleteEndedRateLimitWindows()
-                                                .map(counters -> new Deleted(tokens, sessions, codes, resets, counters))))));
+                                                .chain(counters -> deleteInBatches(DELETE_OLD_AUDIT_EVENTS, auditCutoff, 0)
+                                                        .chain(events -> deleteInBatches(DELETE_FORGOTTEN_ADDRESSES,
+                                                                addressCutoff, 0)
+                                                                .map(addresses -> new Deleted(tokens, sessions, codes,
+                                                                        resets, counters, events, addresses))))))));
     }
 
     /** At most $2 rows of the table that match the condition, skipping rows another transaction holds. */

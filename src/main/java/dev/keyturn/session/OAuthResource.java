@@ -88,9 +88,15 @@ public class OAuthResource {
         return introspection.introspect(token).map(answer -> noStore(Response.ok(answer)).build());
     }
 
+    /** No token of ours is this long (the JSON routes draw the same line): a longer one is refused, not looked up. */
+    static final int MAX_TOKEN_LENGTH = 4096;
+
     private static void requireToken(String token) {
         if (token == null || token.isBlank()) {
             throw ProblemException.validation("token", "must not be blank");
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw ProblemException.validation("token", "must be at most " + MAX_TOKEN_LENGTH + " characters");
         }
     }
 

@@ -10,6 +10,8 @@ public class RefreshTokenCookie {
 
     public static final String NAME = "refresh_token";
     public static final String TRANSPORT_HEADER = "X-Refresh-Token-Transport";
+    /** The transport header's value that asks for the cookie. */
+    public static final String COOKIE = "cookie";
 
     private final boolean secure;
 
@@ -18,7 +20,7 @@ public class RefreshTokenCookie {
     }
 
     public static boolean requested(String transportHeader) {
-        return transportHeader != null && transportHeader.trim().equalsIgnoreCase("cookie");
+        return transportHeader != null && transportHeader.trim().equalsIgnoreCase(COOKIE);
     }
 
     public String set(String token, long maxAgeSeconds) {

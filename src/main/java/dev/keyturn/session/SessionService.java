@@ -87,9 +87,10 @@ public class SessionService {
 
     public Uni<TokenResponse> login(Requests.Login request, ClientInfo client) {
         String email = EmailAddress.normalize(request.email());
-        // Counted before any work, the bcrypt work included; a 429 says nothing about the account.
-        return rateLimits.login(email, client)
-                .chain(() -> Panache.withSession(() -> User.findByEmail(email)))
+        // Counted before the bcrypt work, after the one lookup that every email gets alike; a 429 says nothing
+        // about the account.
+        return Panache.withSession(() -> User.findByEmail(email))
+                .call(user -> rateLimits.login(email, user == null ? null : user.id, client))
                 .chain(user -> passwordHasher.matches(request.password(), user == null ? null : user.passwordHash)
                         .chain(matches -> matches ? startSession(user, request.code(), client) : loginFailed(user, client)));
     }
@@ -142,7 +143,8 @@ public class SessionService {
         session.currentTokenId = token.id;
         return Panache.withTransaction(() -> session.persist()
                 .chain(token::persist)
-                .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client)))
+                .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client))
+                .chain(() -> rateLimits.loginSucceeded(user.id, client)))
                 .map(ignored -> tokens(user, session, jti, token, now));
     }
 

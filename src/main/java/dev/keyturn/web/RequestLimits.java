@@ -35,6 +35,7 @@ public class RequestLimits {
     private final long maxHeaderSize;
     private final byte[] tooLarge;
     private final byte[] headersTooLarge;
+    private final byte[] unreadableForm;
     private final BodyHandler chunkedBodies;
 
     public RequestLimits(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
@@ -45,21 +46,38 @@ public class RequestLimits {
         this.tooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.PAYLOAD_TOO_LARGE,
                 "The request body is larger than " + this.maxBodySize + " bytes."));
         this.chunkedBodies = BodyHandler.create(false).setBodyLimit(this.maxBodySize);
+        this.unreadableForm = json.writeValueAsBytes(Problem.of(ErrorCode.MALFORMED_REQUEST,
+                "The form could not be read: it has too many fields."));
         this.headersTooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.HEADERS_TOO_LARGE,
                 "The request headers are larger than " + this.maxHeaderSize + " bytes."));
     }
 
     void install(@Observes Router router) {
-        router.route().order(ORDER).handler(this::check).failureHandler(this::bodyTooLarge);
+        router.route().order(ORDER).handler(this::check).failureHandler(this::unreadableBody);
     }
 
-    /** The body handler of a chunked request fails the context with 413 once the body passes the limit. */
-    void bodyTooLarge(RoutingContext context) {
-        if (context.statusCode() == ErrorCode.PAYLOAD_TOO_LARGE.status() && !context.response().headWritten()) {
+    /**
+     * Failures while the body is read, before any resource runs: the body handler of a chunked request fails the
+     * context with 413 once the body passes the limit, and Quarkus REST's form parser fails it (a plain
+     * RuntimeException, which would be a 500 with a stack trace in the log) on a form with more fields than
+     * {@code quarkus.http.limits.max-parameters}. A failure of a form request at this level is always its body's:
+     * a resource's own failures are mapped inside Quarkus REST (ProblemMappers) and never get here.
+     */
+    void unreadableBody(RoutingContext context) {
+        if (context.response().headWritten()) {
+            context.next();
+        } else if (context.statusCode() == ErrorCode.PAYLOAD_TOO_LARGE.status()) {
             refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge);
+        } else if (isForm(context.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+            refuse(context, ErrorCode.MALFORMED_REQUEST, unreadableForm);
         } else {
             context.next();
         }
+    }
+
+    private static boolean isForm(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
     }
 
     void check(RoutingContext context) {

@@ -11,11 +11,14 @@ import static dev.keyturn.security.SmallRateLimitsProfile.SIGNUP_PER_IP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.keyturn.support.Api;
+import dev.keyturn.support.Burst;
 import dev.keyturn.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -87,6 +90,66 @@ class BruteForceTest {
         long events = loginEvents(victim.id());
         assertRateLimited(login(Clients.newAddress(), victim.email(), "one more"), 15 * 60);
         assertThat(loginEvents(victim.id())).isEqualTo(events);
+    }
+
+    /**
+     * A flood from one address is stopped by the per-(account, address) limit, and the requests it refuses count in
+     * no other limit: the owner logs in meanwhile from his usual address and afterwards from a new one.
+     */
+    @Test
+    void aFloodOfWrongPasswordsFromOneAddressLocksTheOwnerOutNowhere() {
+        Api.Account victim = Clients.newAccount();
+        String home = Clients.newAddress();
+        login(home, victim.email(), victim.password()).then().statusCode(200);
+        String attacker = Clients.newAddress();
+        List<Response> answers = new ArrayList<>();
+        for (int burst = 0; burst < 3; burst++) {
+            boolean ownerToo = burst < 2;
+            answers.addAll(Burst.times(36, i -> i == 0 && ownerToo
+                    ? login(home, victim.email(), victim.password())
+                    : login(attacker, victim.email(), "wrong guess " + i)));
+        }
+        // the owner's two logins from home, interleaved with the flood
+        assertThat(answers.get(0).statusCode()).isEqualTo(200);
+        assertThat(answers.get(36).statusCode()).isEqualTo(200);
+        List<Integer> flood = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            if (i != 0 && i != 36) {
+                flood.add(answers.get(i).statusCode());
+            }
+        }
+        assertThat(flood).hasSize(106).containsOnly(401, 429);
+        assertThat(flood.stream().filter(status -> status == 401)).hasSize(LOGIN_PER_ACCOUNT_AND_IP);
+        assertRateLimited(login(attacker, victim.email(), victim.password()), 15 * 60);
+        assertThat(Db.count("select count(*) from audit_events where user_id = ?::uuid and type = 'login_failed'",
+                victim.id())).isEqualTo(LOGIN_PER_ACCOUNT_AND_IP);
+        // the refused attempts did not fill the per-account ceiling: a new address of the owner's works too
+        login(Clients.newAddress(), victim.email(), victim.password()).then().statusCode(200);
+        login(home, victim.email(), victim.password()).then().statusCode(429); // home's own (account, address) budget
+    }
+
+    /**
+     * Guessing spread over many fresh addresses meets the per-account ceiling exactly (parallel attempts included),
+     * while the owner's known address, where he logged in before, is never counted in it.
+     */
+    @Test
+    void distributedGuessingMeetsTheAccountCeilingButNotTheOwnersKnownAddress() {
+        Api.Account victim = Clients.newAccount();
+        String home = Clients.newAddress();
+        login(home, victim.email(), victim.password()).then().statusCode(200);
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < LOGIN_PER_ACCOUNT; i++) {
+            addresses.add(Clients.newAddress());
+        }
+        List<Response> answers = Burst.times(LOGIN_PER_ACCOUNT * LOGIN_PER_ACCOUNT_AND_IP, i -> login(
+                addresses.get(i % addresses.size()), victim.email(), "distributed guess " + i));
+        assertThat(answers).extracting(Response::statusCode).containsOnly(401, 429);
+        // the owner's first login from home came from an address unknown then: it counted once
+        assertThat(answers.stream().filter(answer -> answer.statusCode() == 401)).hasSize(LOGIN_PER_ACCOUNT - 1);
+        assertRateLimited(login(Clients.newAddress(), victim.email(), victim.password()), 15 * 60);
+        login(home, victim.email(), victim.password()).then().statusCode(200);
+        assertThat(Db.count("select count(*) from login_known_addresses where user_id = ?::uuid", victim.id()))
+                .isEqualTo(1);
     }
 
     @Test

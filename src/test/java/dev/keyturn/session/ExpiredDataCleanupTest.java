@@ -82,7 +82,8 @@ class ExpiredDataCleanupTest {
             Db.update("update sessions set expires_at = now() - interval '2 days' where id = ?", expiredSid);
             Db.update("update refresh_tokens set expires_at = now() - interval '2 days' where session_id = ?", expiredSid);
         }
-        ExpiredDataCleanup inBatchesOfTwo = new ExpiredDataCleanup(pool, Duration.ofDays(1), 2);
+        ExpiredDataCleanup inBatchesOfTwo = new ExpiredDataCleanup(pool, Duration.ofDays(1), Duration.ofDays(90),
+                Duration.ofDays(90), 2);
 
         ExpiredDataCleanup.Deleted deleted = VertxContextSupport.subscribeAndAwait(inBatchesOfTwo::run);
 
