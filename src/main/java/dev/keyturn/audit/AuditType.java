@@ -8,6 +8,8 @@ public enum AuditType {
     REFRESH_TOKEN_REUSE,
     LOGOUT,
     SESSION_REVOKED,
+    /** a login ended the oldest session of a user who had KEYTURN_MAX_SESSIONS_PER_USER live ones */
+    SESSION_EVICTED,
     EMAIL_VERIFIED,
     PASSWORD_CHANGED,
     PASSWORD_RESET_REQUESTED,

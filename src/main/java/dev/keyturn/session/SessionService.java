@@ -66,11 +66,13 @@ public class SessionService {
     private final FastRotation fastRotation;
     private final UserViews userViews;
     private final RateLimits rateLimits;
+    private final SessionCap sessionCap;
 
     public SessionService(PasswordHasher passwordHasher, AccessTokenIssuer accessTokens,
             AccessTokenParser accessTokenParser, RefreshTokens refreshTokens, SessionRevocations revocations,
             AuditLog auditLog, TokenConfig config, AccountConfig accountConfig, EmailVerification emailVerification,
-            FastRotation fastRotation, UserViews userViews, RateLimits rateLimits) {
+            FastRotation fastRotation, UserViews userViews, RateLimits rateLimits, SessionCap sessionCap) {
+        this.sessionCap = sessionCap;
         this.fastRotation = fastRotation;
         this.userViews = userViews;
         this.rateLimits = rateLimits;
@@ -133,7 +135,8 @@ public class SessionService {
         UserSession session = new UserSession();
         session.id = UUID.randomUUID();
         session.userId = user.id;
-        session.createdAt = now;
+        // to the microsecond, not the second of the tokens: SessionCap ends the oldest sessions by this order
+        session.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         session.lastUsedAt = now;
         session.expiresAt = now.plus(config.sessionLifetime());
         session.userAgent = client.userAgent();
@@ -145,6 +148,8 @@ public class SessionService {
                 .chain(token::persist)
                 .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client))
                 .chain(() -> rateLimits.loginSucceeded(user.id, client)))
+                .chain(() -> sessionCap.enforce(user.id, client))
+                .invoke(revocations::remember)
                 .map(ignored -> tokens(user, session, jti, token, now));
     }
 

@@ -27,6 +27,9 @@ public interface TokenConfig {
     /** Absolute lifetime of a session (refresh-token family), counted from the login. */
     Duration sessionLifetime();
 
+    /** Live sessions a user may have; a new login ends the oldest beyond it (0: no cap). */
+    int maxSessionsPerUser();
+
     /** How long the parent of the current refresh token may be presented again and get the same child. */
     Duration reuseGracePeriod();
 
