@@ -18,6 +18,8 @@
 # Environment: see bench/bench-env.sh (KEYTURN_BENCH_PORT, KEYTURN_BENCH_ALG=RS256|ES256, BENCH_DB, BENCH_DIR,
 # BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default -XX:ThreadPriorityPolicy=1 as in the images), KEYTURN_DB_POOL_SIZE (default 20).
 # KEYTURN_JAR runs another build (e.g. a copy of target/quarkus-app, to compare two builds side by side on two ports).
+# KEYTURN_NATIVE=path/to/keyturn-*-runner runs that native executable instead of the JVM (never built here: build it
+# with ./mvnw package -Dnative, README "Deploy"); KEYTURN_JAVA_OPTS does not apply to it.
 set -euo pipefail
 . "$(dirname "$0")/bench-env.sh"
 
@@ -61,6 +63,10 @@ ensure_keys() {
 }
 
 ensure_build() {
+  if [ -n "${KEYTURN_NATIVE:-}" ]; then
+    [ -x "$KEYTURN_NATIVE" ] || bench_die "KEYTURN_NATIVE=$KEYTURN_NATIVE is not an executable"
+    return 0
+  fi
   local mode=${KEYTURN_BUILD:-auto} stale=""
   if [ -f "$JAR" ]; then
     stale=$(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$JAR" -type f -print -quit)
@@ -97,6 +103,9 @@ launch() {
       RESEND_PER_IP REFRESH_PER_SESSION; do
     export "KEYTURN_RATE_LIMIT_$limit=$(printenv "KEYTURN_RATE_LIMIT_$limit" || echo 0)"
   done
+  if [ -n "${KEYTURN_NATIVE:-}" ]; then
+    exec "$KEYTURN_NATIVE"
+  fi
   # shellcheck disable=SC2086
   exec "$JAVA" ${KEYTURN_JAVA_OPTS--XX:ThreadPriorityPolicy=1} -jar "$JAR"
 }
@@ -126,7 +135,7 @@ cmd_start() {
   launch > "$LOG_FILE" 2>&1 < /dev/null &
   p=$!
   echo "$p" > "$PID_FILE"
-  bench_log "started pid $p with $JAVA ($KEYTURN_BENCH_ALG, db $BENCH_DB, log $LOG_FILE); waiting for /q/health/ready"
+  bench_log "started pid $p with ${KEYTURN_NATIVE:-$JAVA} ($KEYTURN_BENCH_ALG, db $BENCH_DB, log $LOG_FILE); waiting for /q/health/ready"
   local deadline=$(( $(date +%s) + 120 ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     if ! kill -0 "$p" 2>/dev/null; then
