@@ -2,7 +2,7 @@
 # Starts Keyturn for benchmarking: prod profile, the packaged JVM application, the local PostgreSQL
 # (database keyturn_bench), real keys made by scripts/generate-keys.sh, on 127.0.0.1:8081.
 #
-# Usage: bench/start-keyturn.sh [start|run|stop|restart|status|pid|reset-db]
+# Usage: bench/start-keyturn.sh [start|run|exec|stop|restart|status|pid|reset-db]
 #   start     (default) build the application if it is missing or older than the sources
 #             (KEYTURN_BUILD=auto|always|never), create the database if needed, generate keys once into
 #             $BENCH_DIR/keys-<alg>, start `java -jar target/quarkus-app/quarkus-run.jar` in the background,
@@ -10,6 +10,9 @@
 #             (KEYTURN_PID=$(bench/start-keyturn.sh) works; progress goes to stderr). Log: $BENCH_DIR/keyturn.log
 #   run       the same, in the foreground, without PID file or readiness wait (the command to give to
 #             ../shared/bench/startup.sh to measure start-up time and RSS)
+#   exec      like run, without making or checking the database, keys and build first (a start must have made
+#             them): execs straight into the server, so that startup.sh times the server alone. The native
+#             executable is ready in less time than the psql calls of `run` take.
 #   stop      SIGTERM to the PID this script started, SIGKILL after 30 s
 #   restart   stop, then start
 #   status    running or not, and the URL
@@ -117,6 +120,12 @@ cmd_run() {
   launch
 }
 
+cmd_exec() {
+  KEY_DIR="$BENCH_DIR/keys-$(echo "$KEYTURN_BENCH_ALG" | tr '[:upper:]' '[:lower:]')"
+  [ -f "$KEY_DIR/keys.env" ] || bench_die "no keys in $KEY_DIR: run bench/start-keyturn.sh start once first"
+  launch
+}
+
 cmd_start() {
   local p
   if p=$(running_pid); then
@@ -181,11 +190,12 @@ cmd_reset_db() {
 case "${1:-start}" in
   start) cmd_start ;;
   run) cmd_run ;;
+  exec) cmd_exec ;;
   stop) cmd_stop ;;
   restart) cmd_stop; cmd_start ;;
   status) if p=$(running_pid); then echo "running pid $p $KEYTURN_BENCH_URL"; else echo "not running"; exit 1; fi ;;
   pid) running_pid || bench_die "not running" ;;
   reset-db) cmd_reset_db ;;
-  -h|--help|help) sed -n '2,24p' "$0" ;;
-  *) bench_die "unknown command '$1' (start|run|stop|restart|status|pid|reset-db)" ;;
+  -h|--help|help) sed -n '2,25p' "$0" ;;
+  *) bench_die "unknown command '$1' (start|run|exec|stop|restart|status|pid|reset-db)" ;;
 esac
