@@ -2,7 +2,7 @@
 # Starts Keyturn for benchmarking: prod profile, the packaged JVM application, the local PostgreSQL
 # (database keyturn_bench), real keys made by scripts/generate-keys.sh, on 127.0.0.1:8081.
 #
-# Usage: bench/start-keyturn.sh [start|run|stop|restart|status|pid|reset-db]
+# Usage: bench/start-keyturn.sh [start|run|exec|stop|restart|status|pid|reset-db]
 #   start     (default) build the application if it is missing or older than the sources
 #             (KEYTURN_BUILD=auto|always|never), create the database if needed, generate keys once into
 #             $BENCH_DIR/keys-<alg>, start `java -jar target/quarkus-app/quarkus-run.jar` in the background,
@@ -10,6 +10,9 @@
 #             (KEYTURN_PID=$(bench/start-keyturn.sh) works; progress goes to stderr). Log: $BENCH_DIR/keyturn.log
 #   run       the same, in the foreground, without PID file or readiness wait (the command to give to
 #             ../shared/bench/startup.sh to measure start-up time and RSS)
+#   exec      like run, without making or checking the database, keys and build first (a start must have made
+#             them): execs straight into the server, so that startup.sh times the server alone. The native
+#             executable is ready in less time than the psql calls of `run` take.
 #   stop      SIGTERM to the PID this script started, SIGKILL after 30 s
 #   restart   stop, then start
 #   status    running or not, and the URL
@@ -18,6 +21,8 @@
 # Environment: see bench/bench-env.sh (KEYTURN_BENCH_PORT, KEYTURN_BENCH_ALG=RS256|ES256, BENCH_DB, BENCH_DIR,
 # BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default -XX:ThreadPriorityPolicy=1 as in the images), KEYTURN_DB_POOL_SIZE (default 20).
 # KEYTURN_JAR runs another build (e.g. a copy of target/quarkus-app, to compare two builds side by side on two ports).
+# KEYTURN_NATIVE=path/to/keyturn-*-runner runs that native executable instead of the JVM (never built here: build it
+# with ./mvnw package -Dnative, README "Deploy"); KEYTURN_JAVA_OPTS does not apply to it.
 set -euo pipefail
 . "$(dirname "$0")/bench-env.sh"
 
@@ -61,6 +66,10 @@ ensure_keys() {
 }
 
 ensure_build() {
+  if [ -n "${KEYTURN_NATIVE:-}" ]; then
+    [ -x "$KEYTURN_NATIVE" ] || bench_die "KEYTURN_NATIVE=$KEYTURN_NATIVE is not an executable"
+    return 0
+  fi
   local mode=${KEYTURN_BUILD:-auto} stale=""
   if [ -f "$JAR" ]; then
     stale=$(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$JAR" -type f -print -quit)
@@ -97,6 +106,9 @@ launch() {
       RESEND_PER_IP REFRESH_PER_SESSION; do
     export "KEYTURN_RATE_LIMIT_$limit=$(printenv "KEYTURN_RATE_LIMIT_$limit" || echo 0)"
   done
+  if [ -n "${KEYTURN_NATIVE:-}" ]; then
+    exec "$KEYTURN_NATIVE"
+  fi
   # shellcheck disable=SC2086
   exec "$JAVA" ${KEYTURN_JAVA_OPTS--XX:ThreadPriorityPolicy=1} -jar "$JAR"
 }
@@ -105,6 +117,12 @@ cmd_run() {
   ensure_db
   ensure_keys
   ensure_build
+  launch
+}
+
+cmd_exec() {
+  KEY_DIR="$BENCH_DIR/keys-$(echo "$KEYTURN_BENCH_ALG" | tr '[:upper:]' '[:lower:]')"
+  [ -f "$KEY_DIR/keys.env" ] || bench_die "no keys in $KEY_DIR: run bench/start-keyturn.sh start once first"
   launch
 }
 
@@ -126,7 +144,7 @@ cmd_start() {
   launch > "$LOG_FILE" 2>&1 < /dev/null &
   p=$!
   echo "$p" > "$PID_FILE"
-  bench_log "started pid $p with $JAVA ($KEYTURN_BENCH_ALG, db $BENCH_DB, log $LOG_FILE); waiting for /q/health/ready"
+  bench_log "started pid $p with ${KEYTURN_NATIVE:-$JAVA} ($KEYTURN_BENCH_ALG, db $BENCH_DB, log $LOG_FILE); waiting for /q/health/ready"
   local deadline=$(( $(date +%s) + 120 ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     if ! kill -0 "$p" 2>/dev/null; then
@@ -172,11 +190,12 @@ cmd_reset_db() {
 case "${1:-start}" in
   start) cmd_start ;;
   run) cmd_run ;;
+  exec) cmd_exec ;;
   stop) cmd_stop ;;
   restart) cmd_stop; cmd_start ;;
   status) if p=$(running_pid); then echo "running pid $p $KEYTURN_BENCH_URL"; else echo "not running"; exit 1; fi ;;
   pid) running_pid || bench_die "not running" ;;
   reset-db) cmd_reset_db ;;
-  -h|--help|help) sed -n '2,24p' "$0" ;;
-  *) bench_die "unknown command '$1' (start|run|stop|restart|status|pid|reset-db)" ;;
+  -h|--help|help) sed -n '2,25p' "$0" ;;
+  *) bench_die "unknown command '$1' (start|run|exec|stop|restart|status|pid|reset-db)" ;;
 esac

@@ -29,7 +29,7 @@ import dev.keyturn.support.PackagedService;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The packaged service restarted as a process (SIGTERM, then a new JVM on the same PostgreSQL): what it
+ * The packaged service restarted as a process (SIGTERM, then a new process on the same PostgreSQL): what it
  * knew before lives in the database, so nothing a client or an attacker could exploit is forgotten. It runs
  * with the reuse grace window off ({@code KEYTURN_REUSE_GRACE_PERIOD=PT0S}), which the same-second case
  * needs. The last test stops the service with SIGTERM under load.

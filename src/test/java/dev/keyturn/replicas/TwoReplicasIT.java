@@ -19,7 +19,7 @@ import dev.keyturn.support.PackagedService;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * Two instances of the packaged service (two JVMs, two ports) on one PostgreSQL, as two replicas behind
+ * Two instances of the packaged service (two processes, two ports) on one PostgreSQL, as two replicas behind
  * a load balancer would be: revocations, reuse detection and concurrent rotation hold across them.
  */
 class TwoReplicasIT {

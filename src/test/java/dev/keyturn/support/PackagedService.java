@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,10 +30,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.jwt.util.KeyUtils;
 
 /**
- * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a process of its own, the way it
- * runs in production (prod profile, real keys, a PostgreSQL named by {@code KEYTURN_DB_URL}), for the
- * failsafe ITs that need real processes: replicas, restarts, SIGTERM. Its log goes to
- * {@code <work directory>/<name>.log}.
+ * The packaged service (the native executable or {@code target/quarkus-app/quarkus-run.jar}, whichever the build
+ * made) run as a process of its own, the way it runs in production (prod profile, real keys, a PostgreSQL named by
+ * {@code KEYTURN_DB_URL}), for the failsafe ITs that need real processes: replicas, restarts, SIGTERM. Its log
+ * goes to {@code <work directory>/<name>.log}.
  */
 public final class PackagedService {
 
@@ -113,14 +114,33 @@ public final class PackagedService {
     }
 
     private void launch() throws IOException {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(command())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDirectory.resolve(name + ".log").toFile()));
         builder.environment().putAll(environment);
         builder.environment().put("PORT", Integer.toString(port));
         process = builder.start();
+    }
+
+    /**
+     * What the build packaged, as Quarkus records it for {@code @QuarkusIntegrationTest}
+     * ({@code target/quarkus-artifact.properties}): the native executable after {@code -Dnative}, else the JVM jar.
+     */
+    private static List<String> command() throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        Properties artifact = new Properties();
+        Path recorded = target.resolve("quarkus-artifact.properties");
+        if (Files.exists(recorded)) {
+            try (var in = Files.newInputStream(recorded)) {
+                artifact.load(in);
+            }
+        }
+        if ("native".equals(artifact.getProperty("type"))) {
+            return List.of(target.resolve(artifact.getProperty("path")).toString());
+        }
+        Path jar = target.resolve("quarkus-app").resolve("quarkus-run.jar");
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                jar.toString());
     }
 
     /** Starts the instance again, after {@link #stop()}, on the same port with the same environment. */

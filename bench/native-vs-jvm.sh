@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# native-vs-jvm.sh - the native executable and the JVM build side by side in one run (bench/README.md, "Native and
+# JVM"): start-up medians, RSS after ready and under load, AuthBench throughput, and the JVM heap A/B.
+#   bench/native-vs-jvm.sh [OUT_DIR]        (default /tmp/keyturn-bench/native-vs-jvm)
+# Needs target/keyturn-*-runner (./mvnw package -Dnative, README "Deploy") and target/quarkus-app (./mvnw package
+# -DskipTests), PostgreSQL on 127.0.0.1:5432 and ../shared/bench. Each instance runs the prod profile on its own port,
+# database and work directory (bench/start-keyturn.sh); rate limits off. About 20 minutes on 2 cores.
+# Environment: ROUNDS (2), DURATION (10s), WARMUP (4s), PREWARM (15s), CONCURRENCY (16), JVM_OPTS_SHIPPED (the
+# images' defaults, below), STARTS (5), STARTUP (the instances whose start-up is timed: "native jvm-shipped
+# jvm-default"; empty skips that part).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+OUT=${1:-/tmp/keyturn-bench/native-vs-jvm}
+SHARED=${SHARED_BENCH:-$REPO/../shared/bench}
+J=${BENCH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+NATIVE=$(ls "$REPO"/target/keyturn-*-runner | head -1)
+PGPID=$(head -1 /var/run/postgresql/15-main.pid 2>/dev/null || echo "")
+# What Dockerfile.jvm, Dockerfile.jvm-aot and deploy/jvm give the JVM (keep in step with them).
+JVM_OPTS_SHIPPED=${JVM_OPTS_SHIPPED:--XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m}
+mkdir -p "$OUT"
+log() { echo "[native-vs-jvm] $*" >&2; }
+
+# name port alg kind [java options]
+instances=(
+  "native 8091 RS256 native"
+  "jvm-default 8092 RS256 jvm -XX:ThreadPriorityPolicy=1"
+  "jvm-shipped 8093 RS256 jvm $JVM_OPTS_SHIPPED"
+  "jvm-128m-g1 8094 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseG1GC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m"
+  "jvm-96m-serial 8097 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx96m -XX:MaxMetaspaceSize=128m"
+  "native-es256 8095 ES256 native"
+  "jvm-shipped-es256 8096 ES256 jvm $JVM_OPTS_SHIPPED"
+)
+
+env_of() { # name port alg kind opts... -> variables for start-keyturn.sh
+  local name=$1 port=$2 alg=$3 kind=$4; shift 4
+  echo "BENCH_DIR=/tmp/keyturn-bench/$name KEYTURN_BENCH_PORT=$port KEYTURN_BENCH_ALG=$alg BENCH_DB=keyturn_bench_${name//-/_} KEYTURN_BUILD=never"
+  if [ "$kind" = native ]; then echo "KEYTURN_NATIVE=$NATIVE"; else echo "KEYTURN_JAVA_OPTS='$*'"; fi
+}
+with_env() { local spec=$1; shift; eval "$(env_of $spec | tr '\n' ' ') $*"; }
+
+pid_of() { cat "/tmp/keyturn-bench/$1/keyturn.pid"; }
+
+stop_all() { for i in "${instances[@]}"; do with_env "$i" bench/start-keyturn.sh stop >/dev/null 2>&1 || true; done; }
+trap stop_all EXIT
+
+{ echo "date: $(date -u +%FT%TZ)"; echo "nproc: $(nproc)"; echo "loadavg before: $(cat /proc/loadavg)";
+  echo "native: $NATIVE"; echo "java: $("$J" -version 2>&1 | tail -1)"; echo "jvm-shipped options: $JVM_OPTS_SHIPPED"; } | tee "$OUT/conditions.txt"
+
+# 1. start-up: 5 cold starts each, the command execs straight into the server (no build, database already made)
+for i in "${instances[@]}"; do
+  set -- $i
+  [[ " ${STARTUP-native jvm-shipped jvm-default} " == *" $1 "* ]] || continue
+  with_env "$i" bench/start-keyturn.sh start >/dev/null && with_env "$i" bench/start-keyturn.sh stop >/dev/null  # database, keys, schema
+  log "start-up of $1"
+  with_env "$i" "$SHARED/startup.sh" -n "${STARTS:-5}" -i 10 -l "$OUT/startup-$1.log" "http://127.0.0.1:$2/q/health/ready" -- \
+    bench/start-keyturn.sh exec > "$OUT/startup-$1.jsonl"
+  tail -1 "$OUT/startup-$1.jsonl" >&2
+done
+
+# 2. throughput and RSS under load: every instance up, seeded, then AuthBench round-robin (ABBA)
+targets=()
+for i in "${instances[@]}"; do
+  set -- $i
+  with_env "$i" bench/start-keyturn.sh start >/dev/null
+  with_env "$i" bench/seed.sh >/dev/null
+  echo "$1 RSS after ready+seed: $(( $(awk '/^VmRSS:/{print $2}' /proc/$(pid_of "$1")/status) / 1024 )) MiB" | tee -a "$OUT/conditions.txt"
+  targets+=(--target "ours,name=$1,base=http://127.0.0.1:$2,pid=$(pid_of "$1")${PGPID:+,db_pid=$PGPID}")
+done
+common=(--concurrency "${CONCURRENCY:-16}" --duration "${DURATION:-10s}" --warmup "${WARMUP:-4s}" --prewarm "${PREWARM:-15s}"
+  --rounds "${ROUNDS:-2}" --out "$OUT/authbench.jsonl")
+rs=("${targets[@]:0:10}")   # the five RS256 instances: native and the JVM heap A/B
+es=("${targets[@]:10:4}")   # the two ES256 instances
+log "AuthBench RS256: refresh, protected"
+"$J" "$SHARED/AuthBench.java" "${rs[@]}" --scenarios refresh,protected "${common[@]}" > /dev/null
+log "AuthBench RS256: login, native and the shipped JVM (bcrypt-bound: the heap variants do not change it)"
+"$J" "$SHARED/AuthBench.java" "${targets[@]:0:2}" "${targets[@]:4:2}" --scenarios login "${common[@]}" > /dev/null
+log "AuthBench ES256: refresh"
+"$J" "$SHARED/AuthBench.java" "${es[@]}" --scenarios refresh "${common[@]}" > /dev/null
+for i in "${instances[@]}"; do
+  set -- $i
+  echo "$1 RSS after the load: $(( $(awk '/^VmRSS:/{print $2}' /proc/$(pid_of "$1")/status) / 1024 )) MiB" | tee -a "$OUT/conditions.txt"
+done
+echo "loadavg after: $(cat /proc/loadavg)" | tee -a "$OUT/conditions.txt"
+"$J" "$SHARED/AuthBench.java" summarize "$OUT/authbench.jsonl" | tee "$OUT/summary.md"

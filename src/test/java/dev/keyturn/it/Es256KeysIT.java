@@ -1,0 +1,83 @@
+package dev.keyturn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.keyturn.support.Jwts;
+import dev.keyturn.support.KnownKeys;
+import dev.keyturn.support.PackagedService;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The packaged application (JVM jar or native executable) configured the other way the README allows: an ES256
+ * signing key as a PEM file and the previous RS256 public key as PEM text. Key parsing and EC signatures go
+ * through the JDK's security providers, which a native executable must carry; AuthFlowIT covers RS256. It also
+ * checks that Flyway, which finds its migrations by scanning the class path, applied every one of them.
+ */
+class Es256KeysIT {
+
+    static EmbeddedPostgres database;
+    static PackagedService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        database = EmbeddedPostgres.builder().start();
+        Path workDirectory = Files.createTempDirectory("keyturn-es256");
+        Map<String, String> environment = new HashMap<>(PackagedService.environment(database.getPort(), workDirectory));
+        environment.put("KEYTURN_SIGNING_ALGORITHM", "ES256");
+        environment.put("KEYTURN_SIGNING_KEY", KnownKeys.currentKeyFile().toString());
+        environment.put("KEYTURN_PREVIOUS_VERIFICATION_KEYS", KnownKeys.previousPublicKeyPem());
+        service = PackagedService.start("keyturn-es256", environment, workDirectory).awaitReady();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (service != null) {
+            service.stop();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void tokensAreSignedWithTheEs256KeyAndBothKeysArePublished() throws Exception {
+        Map<String, Object> tokens = service.login(service.newAccount("es"));
+        String accessToken = (String) tokens.get("access_token");
+        assertThat(Jwts.header(accessToken)).containsEntry("alg", "ES256")
+                .containsEntry("kid", KnownKeys.currentKey().getKeyID());
+        assertThat(service.get("/users/me", accessToken).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> refreshed = service.post("/auth/refresh", Map.of("refresh_token", tokens.get("refresh_token")));
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> keys = (List<Map<String, Object>>) PackagedService
+                .json(service.get("/.well-known/jwks.json", null)).get("keys");
+        assertThat(keys).extracting(key -> key.get("kid"))
+                .containsExactly(KnownKeys.currentKey().getKeyID(), KnownKeys.previousKey().getKeyID());
+        assertThat(keys).extracting(key -> key.get("alg")).containsExactly("ES256", "RS256");
+    }
+
+    @Test
+    void flywayAppliedEveryMigration() throws Exception {
+        long migrations;
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            migrations = files.filter(file -> file.getFileName().toString().endsWith(".sql")).count();
+        }
+        assertThat(PackagedService.sql(database.getPostgresDatabase(),
+                "select count(*) from flyway_schema_history where success and version is not null"))
+                .isEqualTo(migrations);
+    }
+}
