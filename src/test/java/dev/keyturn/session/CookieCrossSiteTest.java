@@ -81,7 +81,6 @@ class CookieCrossSiteTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("fails: one request shape of the burst threw in the client; unfinished (issue 14 edge report)")
     void crossSiteCookieRefreshesAndLogoutsAreForbiddenAndChangeNothing() {
         Api.Account account = Api.newAccount();
         String cookie = cookieLogin(account);
@@ -89,7 +88,7 @@ class CookieCrossSiteTest {
         List<UnaryOperator<RequestSpecification>> crossSite = List.of(
                 request -> request.contentType("text/plain").body("{}"),
                 request -> request.contentType(ContentType.URLENC).body("scope=global"),
-                request -> request.contentType("application/octet-stream").body("x"),
+                request -> request.contentType("application/octet-stream").body("x".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 request -> request.header("Origin", "https://evil.example"),
                 request -> request.header("Origin", "null"),
                 request -> request.header("Origin", "http://localhost:1"),
