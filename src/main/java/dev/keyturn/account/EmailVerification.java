@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
 
@@ -68,10 +69,15 @@ public class EmailVerification {
                 });
     }
 
-    /** Verifies the account's email with the code; wrong tries count even though the answer is an error. */
+    /**
+     * Verifies the account's email with the code; wrong tries count even though the answer is an error. Rate
+     * limited per address and per client first, whether or not the account exists.
+     */
     public Uni<User> verify(String email, String code, ClientInfo client) {
-        return Panache.withTransaction(() -> User.findByEmail(EmailAddress.normalize(email))
-                .chain(user -> user == null ? Uni.createFrom().item(Outcome.REJECTED) : check(user, code, client)))
+        String normalized = EmailAddress.normalize(email);
+        return rateLimits.verifyEmail(normalized, client)
+                .chain(() -> Panache.withTransaction(() -> lockedByEmail(normalized)
+                        .chain(user -> user == null ? Uni.createFrom().item(Outcome.REJECTED) : check(user, code, client))))
                 .map(outcome -> {
                     if (outcome.user() == null) {
                         throw new ProblemException(ErrorCode.INVALID_CODE,
@@ -82,12 +88,20 @@ public class EmailVerification {
                 });
     }
 
-    /** Inside a transaction: checks the code of a loaded account and, if right, marks the email verified. */
+    /**
+     * Inside a transaction, with the account row locked by the caller ({@link #lockedByEmail}, or
+     * {@code findById(id, PESSIMISTIC_WRITE)}): checks the code and, if right, marks the email verified.
+     * <p>
+     * Parallel tries are serialised twice over: by the account row's lock, which every writer of codes and of
+     * the account takes first, and by the code row's own lock. So each try reads the attempts that the one
+     * before it wrote: the fifth wrong try burns the code, exactly one right try consumes it, and the
+     * bootstrap-admin grant happens once. The account is written with only the columns that change.
+     */
     public Uni<Outcome> check(User user, String code, ClientInfo client) {
         if (user.emailVerified || user.disabled || code == null) {
             return Uni.createFrom().item(Outcome.REJECTED);
         }
-        return VerificationCode.newestFor(user.id).chain(row -> {
+        return VerificationCode.newestFor(user.id, LockModeType.PESSIMISTIC_WRITE).chain(row -> {
             Instant now = Instant.now();
             if (row == null || row.consumedAt != null || row.expiresAt.isBefore(now)
                     || row.attempts >= config.verificationMaxAttempts()) {
@@ -115,7 +129,9 @@ public class EmailVerification {
 
     /** Sends a new code if the account exists, is unverified, and has not asked too often. */
     public Uni<Void> resend(String email, ClientInfo client) {
-        return rateLimits.resendVerification(client).chain(() -> Panache.withTransaction(() -> User.findByEmail(EmailAddress.normalize(email)).chain(user -> {
+        // The account row is locked before the recent resends are counted, so that a burst is served one request
+        // after the other, each seeing the code the one before it created: the per-account rule holds.
+        return rateLimits.resendVerification(client).chain(() -> Panache.withTransaction(() -> lockedByEmail(EmailAddress.normalize(email)).chain(user -> {
             if (user == null || user.emailVerified || user.disabled) {
                 return Uni.createFrom().<Resend> nullItem();
             }
@@ -156,6 +172,11 @@ public class EmailVerification {
             throw new ProblemException(ErrorCode.RATE_LIMITED, "A verification mail was sent recently. Try again later.",
                     List.of(), Map.of("Retry-After", Long.toString(seconds)));
         }
+    }
+
+    /** The account with this (normalised) address, its row locked until the transaction ends; null if none. */
+    private static Uni<User> lockedByEmail(String normalizedEmail) {
+        return User.<User> find("email", normalizedEmail).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     private VerificationCode newCodeRow(User user, String code, boolean resent) {

@@ -63,26 +63,59 @@ public class PasswordService {
         this.config = config;
     }
 
+    /**
+     * Changes the password of a caller who knows the current one. Every try is counted first (before bcrypt), so
+     * that a stolen access token cannot guess the current password. The check happens outside the transaction
+     * (bcrypt is slow); the write then re-checks what the check saw, so that nothing that happened in between is
+     * undone: see {@link #writeChange}.
+     */
     public Uni<Void> change(UUID userId, UUID currentSessionId, String currentPassword, String newPassword,
             ClientInfo client) {
-        return Panache.withSession(() -> User.<User> findById(userId)).chain(user -> {
-            if (user == null) {
-                return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_TOKEN, "The account is gone."));
-            }
-            return hasher.matches(currentPassword, user.passwordHash).chain(matches -> {
-                if (!matches) {
-                    return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CREDENTIALS,
-                            "The current password is wrong."));
-                }
-                return policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword));
-            }).chain(hash -> Panache.withTransaction(() -> User.<User> findById(userId).chain(fresh -> {
-                fresh.passwordHash = hash;
-                fresh.updatedAt = Instant.now();
-                return revocations.revoke(userId, SessionRevocations.Scope.ALL_BUT, currentSessionId, REASON_CHANGE)
-                        .call(ids -> auditLog.record(AuditType.PASSWORD_CHANGED, userId, currentSessionId, client,
-                                Map.of("sessions_revoked", ids.size())));
-            }))).invoke(revocations::remember).replaceWithVoid();
-        });
+        return rateLimits.passwordChange(userId)
+                .chain(() -> Panache.withSession(() -> User.<User> findById(userId)))
+                .chain(user -> {
+                    if (user == null) {
+                        return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_TOKEN, "The account is gone."));
+                    }
+                    String checkedHash = user.passwordHash;
+                    return hasher.matches(currentPassword, checkedHash).chain(matches -> {
+                        if (!matches) {
+                            return Uni.createFrom().failure(wrongCurrentPassword());
+                        }
+                        return policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword));
+                    }).chain(hash -> Panache.withTransaction(
+                            () -> writeChange(userId, currentSessionId, checkedHash, hash, client)));
+                })
+                .invoke(revocations::remember).replaceWithVoid();
+    }
+
+    /**
+     * One transaction: the new hash is written only where the row still holds the hash that was verified and the
+     * account is enabled; and the caller's session must still be live. A reset, another change or a disable that
+     * committed meanwhile makes the write match nothing (and one in flight holds the row, so this waits and then
+     * matches nothing); a session revoked meanwhile rolls the write back. Only then are the user's outstanding reset
+     * tokens and other sessions ended. The account row is locked first, as by every other writer of the account.
+     *
+     * @return the sessions revoked
+     */
+    private Uni<List<UUID>> writeChange(UUID userId, UUID sessionId, String checkedHash, String newHash,
+            ClientInfo client) {
+        Instant now = Instant.now();
+        return User.update("passwordHash = ?1, updatedAt = ?2, version = version + 1"
+                + " where id = ?3 and passwordHash = ?4 and disabled = false", newHash, now, userId, checkedHash)
+                .chain(updated -> updated == 0
+                        ? Uni.createFrom().failure(wrongCurrentPassword())
+                        : revocations.lockIfLive(userId, sessionId))
+                .chain(live -> live
+                        ? PasswordReset.update("usedAt = ?1 where userId = ?2 and usedAt is null", now, userId)
+                        : Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_TOKEN, "The session has ended.")))
+                .chain(() -> revocations.revoke(userId, SessionRevocations.Scope.ALL_BUT, sessionId, REASON_CHANGE))
+                .call(ids -> auditLog.record(AuditType.PASSWORD_CHANGED, userId, sessionId, client,
+                        Map.of("sessions_revoked", ids.size())));
+    }
+
+    private static ProblemException wrongCurrentPassword() {
+        return new ProblemException(ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.");
     }
 
     /** Mails a reset token when the account exists; the answer is the same either way. */
@@ -115,16 +148,23 @@ public class PasswordService {
         }).replaceWithVoid();
     }
 
+    /**
+     * Sets a new password with a reset token. In one transaction, the account row locked first (as by every
+     * writer of the account, so a password change in flight waits and then finds its checked hash gone), the token
+     * is checked again under its lock, the password written, every outstanding reset token of the user used up,
+     * and every session revoked.
+     */
     public Uni<Void> reset(String token, String newPassword, ClientInfo client) {
         byte[] tokenHash = keys.singleUseSecretHash(PURPOSE, token == null ? "" : token.trim());
         return Panache.withSession(() -> usableReset(tokenHash, LockModeType.NONE)
                 .chain(reset -> User.<User> findById(reset.userId)))
-                .chain(user -> policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword)))
-                .chain(hash -> Panache.withTransaction(() -> usableReset(tokenHash, LockModeType.PESSIMISTIC_WRITE)
-                        .chain(reset -> User.<User> findById(reset.userId).chain(user -> {
+                .chain(user -> policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword))
+                        .map(hash -> new NewHash(user.id, hash)))
+                .chain(next -> Panache.withTransaction(() -> User.<User> findById(next.userId(), LockModeType.PESSIMISTIC_WRITE)
+                        .chain(user -> usableReset(tokenHash, LockModeType.PESSIMISTIC_WRITE).chain(reset -> {
                             Instant now = Instant.now();
                             reset.usedAt = now;
-                            user.passwordHash = hash;
+                            user.passwordHash = next.hash();
                             // Whoever holds the token read the mailbox: the address is proven.
                             user.emailVerified = true;
                             user.updatedAt = now;
@@ -139,6 +179,9 @@ public class PasswordService {
                     userViews.forget(reset.userId());
                 })
                 .replaceWithVoid();
+    }
+
+    private record NewHash(UUID userId, String hash) {
     }
 
     private record Reset(UUID userId, List<UUID> revokedSessions) {

@@ -9,7 +9,9 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -17,8 +19,16 @@ import dev.keyturn.token.TokenSubject;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
-/** An account. {@code email} is always stored in its {@link EmailAddress#normalize normalised} form. */
+/**
+ * An account. {@code email} is always stored in its {@link EmailAddress#normalize normalised} form.
+ * <p>
+ * Concurrent requests change one account (DESIGN.md "State changes that survive concurrency"), so no write
+ * puts back what it did not change: an entity write names only its changed columns ({@link DynamicUpdate})
+ * and holds the row's lock or checks its {@link #version}; passwords and verification are written by
+ * targeted conditional updates that bump the version themselves.
+ */
 @Entity
+@DynamicUpdate
 @Table(name = "users")
 public class User extends PanacheEntityBase {
 
@@ -52,6 +62,10 @@ public class User extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    @Version
+    @Column(nullable = false)
+    public long version;
 
     public static Uni<User> findByEmail(String normalizedEmail) {
         return find("email", normalizedEmail).firstResult();

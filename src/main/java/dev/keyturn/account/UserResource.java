@@ -41,11 +41,14 @@ public class UserResource {
 
     private final AccountService accounts;
     private final PasswordService passwords;
+    private final StoredRoles storedRoles;
     private final JsonWebToken caller;
 
-    public UserResource(AccountService accounts, PasswordService passwords, JsonWebToken caller) {
+    public UserResource(AccountService accounts, PasswordService passwords, StoredRoles storedRoles,
+            JsonWebToken caller) {
         this.accounts = accounts;
         this.passwords = passwords;
+        this.storedRoles = storedRoles;
         this.caller = caller;
     }
 
@@ -95,7 +98,8 @@ public class UserResource {
         } catch (IllegalArgumentException e) {
             throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
         }
-        return user(userId);
+        // Another user's account: the stored roles must still say admin, not only the token.
+        return own ? user(userId) : storedRoles.requireAdmin(UUID.fromString(caller.getSubject())).chain(() -> user(userId));
     }
 
     private Uni<UserView> user(UUID id) {

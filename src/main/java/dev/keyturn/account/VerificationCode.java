@@ -6,6 +6,7 @@ import java.util.UUID;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
@@ -40,7 +41,7 @@ public class VerificationCode extends PanacheEntityBase {
     @Column(nullable = false)
     public boolean resent;
 
-    public static Uni<VerificationCode> newestFor(UUID userId) {
-        return find("userId = ?1 order by createdAt desc", userId).firstResult();
+    public static Uni<VerificationCode> newestFor(UUID userId, LockModeType lock) {
+        return find("userId = ?1 order by createdAt desc", userId).withLock(lock).firstResult();
     }
 }

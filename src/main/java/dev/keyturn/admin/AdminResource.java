@@ -1,6 +1,7 @@
 package dev.keyturn.admin;
 
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -31,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyturn.account.StoredRoles;
 import dev.keyturn.account.User;
 import dev.keyturn.account.UserView;
 import dev.keyturn.web.ClientInfo;
@@ -52,10 +54,12 @@ import io.vertx.core.http.HttpServerRequest;
 public class AdminResource {
 
     private final AdminService admin;
+    private final StoredRoles storedRoles;
     private final JsonWebToken caller;
 
-    public AdminResource(AdminService admin, JsonWebToken caller) {
+    public AdminResource(AdminService admin, StoredRoles storedRoles, JsonWebToken caller) {
         this.admin = admin;
+        this.storedRoles = storedRoles;
         this.caller = caller;
     }
 
@@ -68,7 +72,7 @@ public class AdminResource {
     public Uni<Page<UserView>> users(@QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size,
             @QueryParam("q") @Size(max = 254) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String query) {
-        return admin.users(query, page, size);
+        return asAdmin(() -> admin.users(query, page, size));
     }
 
     @PUT
@@ -80,7 +84,7 @@ public class AdminResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<UserView> setRoles(@PathParam("id") String id, @Valid @NotNull RolesRequest request,
             @Context HttpServerRequest http) {
-        return admin.setRoles(callerId(), userId(id), request.roles(), ClientInfo.of(http));
+        return asAdmin(() -> admin.setRoles(callerId(), userId(id), request.roles(), ClientInfo.of(http)));
     }
 
     @POST
@@ -90,7 +94,7 @@ public class AdminResource {
     @APIResponse(responseCode = "404", description = "not_found",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<UserView> disable(@PathParam("id") String id, @Context HttpServerRequest http) {
-        return admin.disable(callerId(), userId(id), ClientInfo.of(http));
+        return asAdmin(() -> admin.disable(callerId(), userId(id), ClientInfo.of(http)));
     }
 
     @POST
@@ -100,7 +104,7 @@ public class AdminResource {
     @APIResponse(responseCode = "404", description = "not_found",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<UserView> enable(@PathParam("id") String id, @Context HttpServerRequest http) {
-        return admin.enable(callerId(), userId(id), ClientInfo.of(http));
+        return asAdmin(() -> admin.enable(callerId(), userId(id), ClientInfo.of(http)));
     }
 
     @DELETE
@@ -110,7 +114,8 @@ public class AdminResource {
     @APIResponse(responseCode = "404", description = "not_found",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> revokeSessions(@PathParam("id") String id, @Context HttpServerRequest http) {
-        return admin.revokeSessions(callerId(), userId(id), ClientInfo.of(http)).map(ignored -> Response.noContent().build());
+        return asAdmin(() -> admin.revokeSessions(callerId(), userId(id), ClientInfo.of(http)))
+                .map(ignored -> Response.noContent().build());
     }
 
     @GET
@@ -129,7 +134,13 @@ public class AdminResource {
                 throw ProblemException.validation("user_id", "must be a UUID");
             }
         }
-        return admin.audit(user, type, page, size);
+        UUID filter = user;
+        return asAdmin(() -> admin.audit(filter, type, page, size));
+    }
+
+    /** The token's role got the caller here; the stored account must still say admin (API.md). */
+    private <T> Uni<T> asAdmin(Supplier<Uni<T>> action) {
+        return storedRoles.requireAdmin(callerId()).chain(ignored -> action.get());
     }
 
     private UUID callerId() {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
 
@@ -126,8 +127,13 @@ public class AdminService {
         });
     }
 
+    /**
+     * The account, its row locked for the rest of the transaction: a change in flight (a password write, a
+     * verification) either committed before or waits, and the write here names only the columns it changes
+     * ({@link User}), so an admin's disable or role change is never undone by a request that started earlier.
+     */
     private static Uni<User> existing(UUID userId) {
-        return User.<User> findById(userId).map(user -> {
+        return User.<User> findById(userId, LockModeType.PESSIMISTIC_WRITE).map(user -> {
             if (user == null) {
                 throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
             }

@@ -61,4 +61,26 @@ public interface RateLimitConfig {
     @WithDefault("60/PT1M")
     @WithConverter(LimitConverter.class)
     Limit refreshPerSession();
+
+    /**
+     * Email-verification tries on one address, whether or not an account has it (so the 429 tells nothing).
+     * Each code takes 5 wrong tries anyway; this bounds the guessing across resent codes: 10 tries in 15 min.
+     */
+    @WithDefault("10/PT15M")
+    @WithConverter(LimitConverter.class)
+    Limit verifyPerAccount();
+
+    /** Email-verification tries from one client address, whatever the account (guessing many accounts' codes). */
+    @WithDefault("100/PT15M")
+    @WithConverter(LimitConverter.class)
+    Limit verifyPerIp();
+
+    /**
+     * Password changes of one account ({@code PUT /users/me/password}), counted before the bcrypt check: a
+     * stolen access token cannot guess the current password, nor spend the hashing pool. An owner changes a
+     * password once, rarely five times in 15 minutes.
+     */
+    @WithDefault("5/PT15M")
+    @WithConverter(LimitConverter.class)
+    Limit passwordChangePerAccount();
 }

@@ -63,6 +63,22 @@ public class RateLimits {
         return limiter.hit(RateLimiter.check("resend-ip", client.ip(), config.resendPerIp()));
     }
 
+    /**
+     * Email verification: per address and per client address. Counted whether or not the account exists, so
+     * that a 429 tells nothing about it; the five tries of each code are counted on the code itself.
+     */
+    public Uni<Void> verifyEmail(String email, ClientInfo client) {
+        return limiter.hit(
+                RateLimiter.check("verify-ip", client.ip(), config.verifyPerIp()),
+                RateLimiter.check("verify-account", key(email), config.verifyPerAccount()));
+    }
+
+    /** Password changes of one account: every try counts, before its bcrypt check. */
+    public Uni<Void> passwordChange(UUID userId) {
+        return limiter.hit(RateLimiter.check("password-change-account", userId.toString(),
+                config.passwordChangePerAccount()));
+    }
+
     public Limit refreshPerSession() {
         return config.refreshPerSession();
     }

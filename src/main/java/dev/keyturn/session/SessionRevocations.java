@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import dev.keyturn.token.RevokedSessions;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -62,6 +63,17 @@ public class SessionRevocations {
             }
             return notifyReplicas(ids).replaceWith(ids);
         });
+    }
+
+    /**
+     * Inside the current transaction: whether the session is still live, holding a share lock on its row until
+     * the transaction ends, so that a revocation in flight either committed before (and the answer is false) or
+     * waits until after. Callers lock the account row first, as every revoker does, so the locks never cross.
+     */
+    public Uni<Boolean> lockIfLive(UUID userId, UUID sessionId) {
+        return UserSession.<UserSession> find("id = ?1 and userId = ?2 and revokedAt is null", sessionId, userId)
+                .withLock(LockModeType.PESSIMISTIC_READ).firstResult()
+                .map(session -> session != null && session.isActive(Instant.now()));
     }
 
     /** Marks one already-loaded session revoked, inside the current transaction. */

@@ -117,9 +117,11 @@ public class SessionService {
             return Uni.createFrom().failure(new ProblemException(ErrorCode.EMAIL_NOT_VERIFIED,
                     "Verify your email first: enter the code we mailed you (or ask for a new one)."));
         }
-        // The code verifies the email in the same call; a wrong code still counts as a try.
-        return Panache.withTransaction(() -> User.<User> findById(user.id)
-                .chain(fresh -> emailVerification.check(fresh, code, client)))
+        // The code verifies the email in the same call; a wrong code still counts as a try, under the same limits
+        // as POST /auth/verify-email, and under the account row's lock as there (EmailVerification#check).
+        return rateLimits.verifyEmail(user.email, client)
+                .chain(() -> Panache.withTransaction(() -> User.<User> findById(user.id, LockModeType.PESSIMISTIC_WRITE)
+                        .chain(fresh -> emailVerification.check(fresh, code, client))))
                 .chain(outcome -> {
                     if (outcome.user() == null) {
                         return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CODE,

@@ -147,6 +147,16 @@ class PasswordTest {
     }
 
     @Test
+    void aPasswordChangeKillsOutstandingResetTokens() {
+        Api.Account account = newAccount();
+        forgot(account.email()).statusCode(202);
+        String token = resetToken(account);
+        change(login(account).accessToken(), account.password(), NEW_PASSWORD).statusCode(204);
+        reset(token, "someone else's passphrase 7").statusCode(400).body("code", equalTo("invalid_reset_token"));
+        Api.login(account.email(), NEW_PASSWORD).then().statusCode(200);
+    }
+
+    @Test
     void aSignUpWhoseMailCannotBeSentCreatesNothing() {
         String username = Api.uniqueName("nomail");
         String email = username + "@example.com";
