@@ -55,7 +55,6 @@ class FormLimitTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("fails: /oauth/revoke answered an empty body for one shape; unfinished (issue 14 edge report)")
     void oversizedFormsOnTheOAuthRoutesAreClientErrorsNeverServerErrors() {
         String bearer = "Bearer " + Api.login(Api.newAccount()).accessToken();
         List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
@@ -66,9 +65,16 @@ class FormLimitTest {
             }
         }
         List<HttpResponse<String>> answers = Burst.of(calls);
-        for (HttpResponse<String> answer : answers) {
-            assertThat(answer.statusCode()).as(answer.request().uri() + " " + answer.body()).isBetween(400, 499);
-            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        for (int i = 0; i < answers.size(); i++) {
+            HttpResponse<String> answer = answers.get(i);
+            String as = answer.request().uri() + " shape " + i / 6 + " " + answer.body();
+            if (i / 6 == 0 && answer.statusCode() == 200) {
+                // A 3 KiB token is under the 4096-character line, so it is looked up: revoke answers 200 for an
+                // unknown token (RFC 7009, API.md) and introspection {"active": false}.
+                continue;
+            }
+            assertThat(answer.statusCode()).as(as).isBetween(400, 499);
+            assertThat(answer.headers().firstValue("Content-Type")).as(as).hasValue("application/problem+json");
         }
         // The huge single field: too large, said plainly (413), or read and judged (a 3 KiB token is no token).
         assertThat(answers).extracting(HttpResponse::statusCode).doesNotContain(500);
