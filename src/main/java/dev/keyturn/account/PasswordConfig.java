@@ -10,7 +10,7 @@ public interface PasswordConfig {
     @WithDefault("10")
     int bcryptCost();
 
-    /** Threads that hash passwords; 0 means one per core, which is all bcrypt can use anyway. */
+    /** Threads for bcrypt and the password strength check; 0 means one per core, which is all they can use anyway. */
     @WithDefault("0")
     int hashingThreads();
 

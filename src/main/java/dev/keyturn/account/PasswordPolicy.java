@@ -12,7 +12,6 @@ import com.nulabinc.zxcvbn.Zxcvbn;
 import dev.keyturn.web.ErrorCode;
 import dev.keyturn.web.ProblemException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * What makes a password acceptable, decided here and nowhere else:
@@ -25,7 +24,7 @@ import io.vertx.mutiny.core.Vertx;
  * and email. Long passphrases of ordinary words pass; "Summer2024!" does not.</li>
  * </ul>
  * A refusal is 400 {@code weak_password} whose detail is the reason (zxcvbn's warning and suggestions).
- * zxcvbn takes up to about 100 ms on a long password, so it runs on a worker thread, never on an event loop.
+ * zxcvbn takes up to about 100 ms on a long password, so it runs on {@link PasswordWorkers}, never on an event loop.
  */
 @ApplicationScoped
 public class PasswordPolicy {
@@ -34,11 +33,11 @@ public class PasswordPolicy {
     public static final int MAX_LENGTH = 128;
 
     private final Zxcvbn zxcvbn = new Zxcvbn();
-    private final Vertx vertx;
+    private final PasswordWorkers workers;
     private final int minStrength;
 
-    public PasswordPolicy(Vertx vertx, PasswordConfig config) {
-        this.vertx = vertx;
+    public PasswordPolicy(PasswordWorkers workers, PasswordConfig config) {
+        this.workers = workers;
         this.minStrength = config.minStrength();
     }
 
@@ -49,10 +48,10 @@ public class PasswordPolicy {
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
-        return vertx.executeBlocking(() -> {
+        return workers.run(() -> {
             checkStrength(password, username, email);
             return null;
-        }, false).replaceWithVoid();
+        }).replaceWithVoid();
     }
 
     private static void checkShape(String password, String username, String email) {

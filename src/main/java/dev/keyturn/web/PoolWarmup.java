@@ -1,0 +1,71 @@
+package dev.keyturn.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Opens every connection of the request pool before readiness says UP. The pool otherwise opens its
+ * connections on demand: a burst on a fresh start then waits for up to 20 connections being opened at once
+ * on a cold JVM, and the requests queued behind them outlast the acquire timeout (503). Readiness
+ * ({@link DatabaseHealthCheck}) waits for this, so Kubernetes sends no traffic to a cold pool; a warm-up that
+ * failed (database down at start) is tried again by the next probe.
+ */
+@ApplicationScoped
+public class PoolWarmup {
+
+    private static final Logger LOG = Logger.getLogger(PoolWarmup.class);
+
+    private final Pool pool;
+    private final int size;
+    private final AtomicReference<Uni<Void>> warmUp = new AtomicReference<>();
+    private volatile boolean warm;
+
+    public PoolWarmup(Pool pool, @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int size) {
+        this.pool = pool;
+        this.size = size;
+    }
+
+    void start(@Observes StartupEvent event) {
+        ensureWarm().subscribe().with(ignored -> { }, failure -> LOG.warnf(
+                "could not open the database pool at start-up (%s); readiness stays DOWN until it opens",
+                DatabaseFailures.describe(failure)));
+    }
+
+    /** Completes once the pool's connections are open: at once after the first success, else by one attempt at a time. */
+    public Uni<Void> ensureWarm() {
+        if (warm) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> attempt = openAll().invoke(() -> warm = true).memoize().indefinitely();
+        if (!warmUp.compareAndSet(null, attempt)) {
+            attempt = warmUp.get();
+            if (attempt == null) {
+                return ensureWarm();
+            }
+        }
+        Uni<Void> running = attempt;
+        return running.onTermination().invoke(() -> warmUp.compareAndSet(running, null));
+    }
+
+    private Uni<Void> openAll() {
+        List<Uni<Void>> queries = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            // All asked for at once, so the pool opens `size` connections rather than reusing the first one.
+            queries.add(pool.withConnection(connection -> connection.query("select 1").execute()).replaceWithVoid());
+        }
+        return Uni.join().all(queries).andCollectFailures()
+                .invoke(() -> LOG.debugf("opened the database pool (%d connections)", size))
+                .replaceWithVoid();
+    }
+}
