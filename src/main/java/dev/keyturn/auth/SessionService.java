@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.auth;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +24,11 @@ import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
 import dev.keyturn.ratelimit.Limit;
 import dev.keyturn.ratelimit.RateLimits;
+import dev.keyturn.session.RefreshToken;
+import dev.keyturn.session.RevocationReason;
+import dev.keyturn.session.SessionCap;
+import dev.keyturn.session.SessionRevocations;
+import dev.keyturn.session.UserSession;
 import dev.keyturn.token.AccessTokenIssuer;
 import dev.keyturn.token.AccessTokenParser;
 import dev.keyturn.token.RefreshTokens;
@@ -50,9 +55,6 @@ import io.smallrye.mutiny.Uni;
 public class SessionService {
 
     private static final Logger LOG = Logger.getLogger(SessionService.class);
-    static final String REASON_REUSE = "refresh_token_reuse";
-    static final String REASON_LOGOUT = "logout";
-    static final String REASON_ENDED = "ended_by_user";
 
     private final PasswordHasher passwordHasher;
     private final AccessTokenIssuer accessTokens;
@@ -151,7 +153,6 @@ public class SessionService {
                 .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client))
                 .chain(() -> rateLimits.loginSucceeded(user.id, client)))
                 .chain(() -> sessionCap.enforce(user.id, client))
-                .invoke(revocations::remember)
                 .map(ignored -> tokens(user, session, jti, token, now));
     }
 
@@ -177,12 +178,11 @@ public class SessionService {
 
     /** Everything but the plain rotation: the grace window, replays, and tokens that are no good. */
     private Uni<TokenResponse> lockedRefresh(RefreshTokens.Claims presented, ClientInfo client) {
-        return Panache.withTransaction(() -> UserSession.<UserSession> findById(presented.sessionId(),
+        return revocations.committed(() -> UserSession.<UserSession> findById(presented.sessionId(),
                 LockModeType.PESSIMISTIC_WRITE)
-                .chain(session -> rotate(session, presented, client)))
+                .chain(session -> rotate(session, presented, client)), Outcome::revoked)
                 .chain(outcome -> {
                     if (outcome.reusedSession() != null) {
-                        revocations.remember(List.of(outcome.reusedSession()));
                         LOG.warnf("refresh token reuse detected; session %s revoked", outcome.reusedSession());
                         return invalidRefreshToken();
                     }
@@ -192,6 +192,9 @@ public class SessionService {
 
     /** Either new tokens, or the id of a session that a replay just revoked (committed, then answered 401). */
     private record Outcome(TokenResponse tokens, UUID reusedSession) {
+        List<UUID> revoked() {
+            return reusedSession == null ? List.of() : List.of(reusedSession);
+        }
     }
 
     private Uni<Outcome> rotate(UserSession session, RefreshTokens.Claims presented, ClientInfo client) {
@@ -256,8 +259,8 @@ public class SessionService {
         return new Outcome(tokens(user, session, currentJti, current, Instant.now()), null);
     }
 
-    /** Package-private: {@link TokenIntrospection} asks the same question without rotating anything. */
-    Uni<Boolean> isGraceParent(RefreshToken current, byte[] presentedHash, String presentedJti, Instant now) {
+    /** Public for RFC 7662 introspection (oauth), which asks the same question without rotating anything. */
+    public Uni<Boolean> isGraceParent(RefreshToken current, byte[] presentedHash, String presentedJti, Instant now) {
         Duration grace = config.reuseGracePeriod();
         if (grace.isZero() || grace.isNegative() || current.parentId == null
                 || !Arrays.equals(current.tokenHash, RefreshTokens.hash(refreshTokens.childId(presentedJti)))) {
@@ -270,7 +273,7 @@ public class SessionService {
     }
 
     private Uni<Outcome> replay(UserSession session, ClientInfo client) {
-        return revocations.revoke(session, REASON_REUSE)
+        return revocations.revoke(session, RevocationReason.REFRESH_TOKEN_REUSE)
                 .chain(() -> auditLog.record(AuditType.REFRESH_TOKEN_REUSE, session.userId, session.id, client))
                 .map(ignored -> new Outcome(null, session.id));
     }
@@ -300,15 +303,15 @@ public class SessionService {
             case "others" -> SessionRevocations.Scope.ALL_BUT;
             default -> SessionRevocations.Scope.ONLY;
         };
-        return Panache.withTransaction(() -> UserSession.<UserSession> findById(sessionId).chain(session -> {
+        return revocations.committed(() -> UserSession.<UserSession> findById(sessionId).chain(session -> {
             // Only a live session of this user may end sessions; a stale token ends nothing.
             if (session == null || !session.userId.equals(userId) || !session.isActive(Instant.now())) {
                 return Uni.createFrom().item(List.<UUID> of());
             }
-            return revocations.revoke(userId, revocationScope, sessionId, REASON_LOGOUT)
+            return revocations.revoke(userId, revocationScope, sessionId, RevocationReason.LOGOUT)
                     .call(ids -> auditLog.record(AuditType.LOGOUT, userId, sessionId, client,
                             Map.of("scope", scope == null ? "local" : scope, "sessions_revoked", ids.size())));
-        })).invoke(revocations::remember).replaceWithVoid();
+        })).replaceWithVoid();
     }
 
     public Uni<List<SessionView>> activeSessions(UUID userId, UUID currentSessionId) {
@@ -325,11 +328,11 @@ public class SessionService {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(new ProblemException(ErrorCode.NOT_FOUND, "No such session."));
         }
-        return Panache.withTransaction(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, id, REASON_ENDED)
+        return revocations.committed(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, id,
+                RevocationReason.ENDED_BY_USER)
                 .call(ids -> ids.isEmpty()
                         ? Uni.createFrom().<Void> failure(new ProblemException(ErrorCode.NOT_FOUND, "No such session."))
                         : auditLog.record(AuditType.SESSION_REVOKED, userId, id, client, Map.of("by", "owner"))))
-                .invoke(revocations::remember)
                 .replaceWithVoid();
     }
 

@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.auth;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

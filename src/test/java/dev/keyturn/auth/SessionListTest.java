@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.auth;
 
 import static dev.keyturn.support.Api.login;
 import static dev.keyturn.support.Api.me;

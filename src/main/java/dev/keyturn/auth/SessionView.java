@@ -1,8 +1,9 @@
-package dev.keyturn.session;
+package dev.keyturn.auth;
 
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.keyturn.session.UserSession;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A session as its owner sees it in GET /users/me/sessions. */

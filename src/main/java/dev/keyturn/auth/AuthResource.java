@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.auth;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;

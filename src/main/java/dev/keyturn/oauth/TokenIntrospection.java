@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.oauth;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +13,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import dev.keyturn.account.User;
+import dev.keyturn.auth.SessionService;
+import dev.keyturn.session.RefreshToken;
+import dev.keyturn.session.UserSession;
 import dev.keyturn.token.AccessTokenParser;
 import dev.keyturn.token.RefreshTokens;
 import dev.keyturn.token.TokenConfig;

@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.oauth;
 
 import java.util.List;
 import java.util.Map;
@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
+import dev.keyturn.session.RevocationReason;
+import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.token.AccessTokenParser;
 import dev.keyturn.token.RefreshTokens;
 import dev.keyturn.web.ClientInfo;
@@ -31,7 +33,6 @@ import io.smallrye.mutiny.Uni;
 public class TokenRevocation {
 
     private static final Logger LOG = Logger.getLogger(TokenRevocation.class);
-    static final String REASON = "token_revoked";
 
     private final AccessTokenParser accessTokens;
     private final RefreshTokens refreshTokens;
@@ -63,13 +64,12 @@ public class TokenRevocation {
         } else {
             return Uni.createFrom().voidItem();
         }
-        return Panache.withTransaction(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, sessionId, REASON)
+        return revocations.committed(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, sessionId,
+                RevocationReason.TOKEN_REVOKED)
                 .call(ids -> ids.isEmpty()
                         ? Uni.createFrom().voidItem()
                         : auditLog.record(AuditType.SESSION_REVOKED, userId, sessionId, client,
                                 Map.of("via", "revocation_endpoint", "token_type", tokenType))))
-                // only after the commit: a rolled-back revocation must not reject the session's tokens here
-                .invoke(revocations::remember)
                 .invoke(ids -> logRevoked(ids, tokenType))
                 .replaceWithVoid();
     }

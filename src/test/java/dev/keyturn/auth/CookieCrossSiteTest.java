@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

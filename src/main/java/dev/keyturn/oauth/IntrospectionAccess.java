@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.oauth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
