@@ -11,7 +11,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import dev.keyturn.account.AccountConfig;
@@ -30,7 +29,7 @@ import dev.keyturn.session.SessionCap;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.session.UserSession;
 import dev.keyturn.token.AccessTokenIssuer;
-import dev.keyturn.token.AccessTokenParser;
+import dev.keyturn.token.PresentedTokens;
 import dev.keyturn.token.RefreshTokens;
 import dev.keyturn.token.TokenConfig;
 import dev.keyturn.web.ClientInfo;
@@ -58,7 +57,7 @@ public class SessionService {
 
     private final PasswordHasher passwordHasher;
     private final AccessTokenIssuer accessTokens;
-    private final AccessTokenParser accessTokenParser;
+    private final PresentedTokens presentedTokens;
     private final RefreshTokens refreshTokens;
     private final SessionRevocations revocations;
     private final AuditLog auditLog;
@@ -71,7 +70,7 @@ public class SessionService {
     private final SessionCap sessionCap;
 
     public SessionService(PasswordHasher passwordHasher, AccessTokenIssuer accessTokens,
-            AccessTokenParser accessTokenParser, RefreshTokens refreshTokens, SessionRevocations revocations,
+            PresentedTokens presentedTokens, RefreshTokens refreshTokens, SessionRevocations revocations,
             AuditLog auditLog, TokenConfig config, AccountConfig accountConfig, EmailVerification emailVerification,
             FastRotation fastRotation, UserViews userViews, RateLimits rateLimits, SessionCap sessionCap) {
         this.sessionCap = sessionCap;
@@ -82,7 +81,7 @@ public class SessionService {
         this.emailVerification = emailVerification;
         this.passwordHasher = passwordHasher;
         this.accessTokens = accessTokens;
-        this.accessTokenParser = accessTokenParser;
+        this.presentedTokens = presentedTokens;
         this.refreshTokens = refreshTokens;
         this.revocations = revocations;
         this.auditLog = auditLog;
@@ -285,19 +284,12 @@ public class SessionService {
     }
 
     public Uni<Void> logout(String refreshToken, String accessToken, String scope, ClientInfo client) {
-        UUID userId;
-        UUID sessionId;
-        RefreshTokens.Claims refresh = refreshToken == null ? null : refreshTokens.verify(refreshToken);
-        JsonWebToken access = refresh == null && accessToken != null ? accessTokenParser.parseOrNull(accessToken) : null;
-        if (refresh != null) {
-            userId = refresh.userId();
-            sessionId = refresh.sessionId();
-        } else if (access != null) {
-            userId = UUID.fromString(access.getSubject());
-            sessionId = UUID.fromString(access.getClaim("sid"));
-        } else {
+        PresentedTokens.Presented presented = presentedTokens.identify(refreshToken, accessToken);
+        if (presented == null) {
             return Uni.createFrom().voidItem(); // an unknown token logs nothing out, and says so to nobody
         }
+        UUID userId = presented.userId();
+        UUID sessionId = presented.sessionId();
         SessionRevocations.Scope revocationScope = switch (scope == null ? "local" : scope) {
             case "global" -> SessionRevocations.Scope.ALL;
             case "others" -> SessionRevocations.Scope.ALL_BUT;

@@ -16,7 +16,7 @@ import dev.keyturn.account.User;
 import dev.keyturn.auth.SessionService;
 import dev.keyturn.session.RefreshToken;
 import dev.keyturn.session.UserSession;
-import dev.keyturn.token.AccessTokenParser;
+import dev.keyturn.token.PresentedTokens;
 import dev.keyturn.token.RefreshTokens;
 import dev.keyturn.token.TokenConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -42,34 +42,27 @@ public class TokenIntrospection {
 
     private static final Logger LOG = Logger.getLogger(TokenIntrospection.class);
 
-    private final AccessTokenParser accessTokens;
-    private final RefreshTokens refreshTokens;
+    private final PresentedTokens presentedTokens;
     private final SessionService sessions;
     private final TokenConfig config;
 
-    public TokenIntrospection(AccessTokenParser accessTokens, RefreshTokens refreshTokens, SessionService sessions,
-            TokenConfig config) {
-        this.accessTokens = accessTokens;
-        this.refreshTokens = refreshTokens;
+    public TokenIntrospection(PresentedTokens presentedTokens, SessionService sessions, TokenConfig config) {
+        this.presentedTokens = presentedTokens;
         this.sessions = sessions;
         this.config = config;
     }
 
     public Uni<Introspection> introspect(String token) {
-        RefreshTokens.Claims refresh = refreshTokens.verify(token);
-        if (refresh != null) {
-            return Panache.withSession(() -> refreshTokenState(refresh));
+        PresentedTokens.Presented presented = presentedTokens.identify(token);
+        if (presented == null) {
+            return inactive("neither a valid access token nor a valid refresh token");
         }
-        JsonWebToken access = accessTokens.parseOrNull(token);
-        if (access != null) {
-            return Panache.withSession(() -> accessTokenState(access));
-        }
-        return inactive("neither a valid access token nor a valid refresh token");
+        return Panache.withSession(() -> presented.isRefreshToken()
+                ? refreshTokenState(presented.refresh())
+                : accessTokenState(presented.userId(), presented.sessionId(), presented.access()));
     }
 
-    private Uni<Introspection> accessTokenState(JsonWebToken access) {
-        UUID userId = UUID.fromString(access.getSubject());
-        UUID sessionId = UUID.fromString(access.getClaim("sid"));
+    private Uni<Introspection> accessTokenState(UUID userId, UUID sessionId, JsonWebToken access) {
         return UserSession.<UserSession> findById(sessionId).chain(session -> {
             if (session == null || !session.userId.equals(userId) || session.revokedAt != null) {
                 return inactive("the session of an access token is revoked");

@@ -6,15 +6,13 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
 import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
-import dev.keyturn.token.AccessTokenParser;
-import dev.keyturn.token.RefreshTokens;
+import dev.keyturn.token.PresentedTokens;
 import dev.keyturn.web.ClientInfo;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -34,36 +32,24 @@ public class TokenRevocation {
 
     private static final Logger LOG = Logger.getLogger(TokenRevocation.class);
 
-    private final AccessTokenParser accessTokens;
-    private final RefreshTokens refreshTokens;
+    private final PresentedTokens presentedTokens;
     private final SessionRevocations revocations;
     private final AuditLog auditLog;
 
-    public TokenRevocation(AccessTokenParser accessTokens, RefreshTokens refreshTokens, SessionRevocations revocations,
-            AuditLog auditLog) {
-        this.accessTokens = accessTokens;
-        this.refreshTokens = refreshTokens;
+    public TokenRevocation(PresentedTokens presentedTokens, SessionRevocations revocations, AuditLog auditLog) {
+        this.presentedTokens = presentedTokens;
         this.revocations = revocations;
         this.auditLog = auditLog;
     }
 
     public Uni<Void> revoke(String token, ClientInfo client) {
-        UUID userId;
-        UUID sessionId;
-        String tokenType;
-        RefreshTokens.Claims refresh = refreshTokens.verify(token);
-        JsonWebToken access = refresh == null ? accessTokens.parseOrNull(token) : null;
-        if (refresh != null) {
-            userId = refresh.userId();
-            sessionId = refresh.sessionId();
-            tokenType = Introspection.REFRESH_TOKEN;
-        } else if (access != null) {
-            userId = UUID.fromString(access.getSubject());
-            sessionId = UUID.fromString(access.getClaim("sid"));
-            tokenType = Introspection.ACCESS_TOKEN;
-        } else {
+        PresentedTokens.Presented presented = presentedTokens.identify(token);
+        if (presented == null) {
             return Uni.createFrom().voidItem();
         }
+        UUID userId = presented.userId();
+        UUID sessionId = presented.sessionId();
+        String tokenType = presented.isRefreshToken() ? Introspection.REFRESH_TOKEN : Introspection.ACCESS_TOKEN;
         return revocations.committed(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, sessionId,
                 RevocationReason.TOKEN_REVOKED)
                 .call(ids -> ids.isEmpty()
