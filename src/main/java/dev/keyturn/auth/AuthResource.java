@@ -21,6 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyturn.refresh.RefreshRotation;
+import dev.keyturn.refresh.TokenResponse;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.CrossSiteRequests;
 import dev.keyturn.web.ErrorCode;
@@ -36,11 +38,14 @@ import io.vertx.core.http.HttpServerRequest;
 public class AuthResource {
 
     private final SessionService sessions;
+    private final RefreshRotation rotation;
     private final RefreshTokenCookie cookie;
     private final CrossSiteRequests crossSite;
 
-    public AuthResource(SessionService sessions, RefreshTokenCookie cookie, CrossSiteRequests crossSite) {
+    public AuthResource(SessionService sessions, RefreshRotation rotation, RefreshTokenCookie cookie,
+            CrossSiteRequests crossSite) {
         this.sessions = sessions;
+        this.rotation = rotation;
         this.cookie = cookie;
         this.crossSite = crossSite;
     }
@@ -91,7 +96,7 @@ public class AuthResource {
         String token = fromCookie ? refreshCookie : request == null ? null : request.refreshToken();
         // A token that came as a cookie goes back as one: page scripts never see it, whatever the header says.
         String answerTransport = fromCookie ? RefreshTokenCookie.COOKIE : transport;
-        return sessions.refresh(token, ClientInfo.of(http)).map(tokens -> tokenResponse(tokens, answerTransport));
+        return rotation.refresh(token, ClientInfo.of(http)).map(tokens -> tokenResponse(tokens, answerTransport));
     }
 
     @POST

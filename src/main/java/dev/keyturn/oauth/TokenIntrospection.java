@@ -2,7 +2,6 @@ package dev.keyturn.oauth;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -13,11 +12,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import dev.keyturn.account.User;
-import dev.keyturn.auth.SessionService;
-import dev.keyturn.session.RefreshToken;
+import dev.keyturn.refresh.PresentedTokens;
+import dev.keyturn.refresh.RefreshTokens;
+import dev.keyturn.refresh.TokenStanding;
 import dev.keyturn.session.UserSession;
-import dev.keyturn.token.PresentedTokens;
-import dev.keyturn.token.RefreshTokens;
 import dev.keyturn.token.TokenConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -43,12 +41,12 @@ public class TokenIntrospection {
     private static final Logger LOG = Logger.getLogger(TokenIntrospection.class);
 
     private final PresentedTokens presentedTokens;
-    private final SessionService sessions;
+    private final TokenStanding standing;
     private final TokenConfig config;
 
-    public TokenIntrospection(PresentedTokens presentedTokens, SessionService sessions, TokenConfig config) {
+    public TokenIntrospection(PresentedTokens presentedTokens, TokenStanding standing, TokenConfig config) {
         this.presentedTokens = presentedTokens;
-        this.sessions = sessions;
+        this.standing = standing;
         this.config = config;
     }
 
@@ -76,28 +74,16 @@ public class TokenIntrospection {
         });
     }
 
+    /** Live by the same rules as rotation ({@link TokenStanding}): the current token, or the parent in its grace. */
     private Uni<Introspection> refreshTokenState(RefreshTokens.Claims claims) {
-        Instant now = Instant.now();
-        return UserSession.<UserSession> findById(claims.sessionId()).chain(session -> {
-            if (session == null || !session.userId.equals(claims.userId()) || !session.isActive(now)
-                    || session.currentTokenId == null) {
-                return inactive("the session of a refresh token has ended");
-            }
-            return RefreshToken.<RefreshToken> findById(session.currentTokenId).chain(current -> {
-                if (current == null) {
-                    return inactive("the session has no current refresh token");
-                }
-                byte[] presentedHash = RefreshTokens.hash(claims.jti());
-                Uni<Boolean> live = Arrays.equals(current.tokenHash, presentedHash)
-                        ? Uni.createFrom().item(true)
-                        : sessions.isGraceParent(current, presentedHash, claims.jti(), now);
-                return live.chain(isLive -> isLive
-                        ? User.<User> findById(session.userId).chain(user -> user == null || user.disabled
-                                ? inactive("the account of a refresh token is disabled")
-                                : Uni.createFrom().item(refreshTokenAnswer(claims, user)))
-                        : inactive("a refresh token was already used"));
-            });
-        });
+        return UserSession.<UserSession> findById(claims.sessionId())
+                .chain(session -> standing.of(session, claims, Instant.now()).chain(found -> switch (found.verdict()) {
+                    case CURRENT, GRACE -> User.<User> findById(session.userId).chain(user -> user == null || user.disabled
+                            ? inactive("the account of a refresh token is disabled")
+                            : Uni.createFrom().item(refreshTokenAnswer(claims, user)));
+                    case REUSE -> inactive("a refresh token was already used");
+                    case EXPIRED -> inactive("the session of a refresh token has ended, or has no current token");
+                }));
     }
 
     private Introspection refreshTokenAnswer(RefreshTokens.Claims claims, User user) {

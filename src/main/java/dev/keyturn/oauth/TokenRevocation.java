@@ -10,11 +10,10 @@ import org.jboss.logging.Logger;
 
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
+import dev.keyturn.refresh.PresentedTokens;
 import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
-import dev.keyturn.token.PresentedTokens;
 import dev.keyturn.web.ClientInfo;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**

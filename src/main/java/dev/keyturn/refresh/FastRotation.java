@@ -1,4 +1,4 @@
-package dev.keyturn.auth;
+package dev.keyturn.refresh;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyturn.ratelimit.Limit;
 import dev.keyturn.ratelimit.RateLimits;
-import dev.keyturn.token.RefreshTokens;
 import dev.keyturn.token.TokenConfig;
 import dev.keyturn.token.TokenSubject;
 import dev.keyturn.web.ClientInfo;
@@ -28,7 +27,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The statement claims the token ({@code used_at IS NULL} turns to now) only if it is its live session's
  * current token and the user is enabled; in the same statement it inserts the child and points the
  * session at it. PostgreSQL's row lock on the claimed token serialises concurrent presenters: exactly one
- * claims it, the others find it used and take the locked path in {@link SessionService} (grace window or
+ * claims it, the others find it used and take the locked path in {@link RefreshRotation} (grace window or
  * reuse), which then sees the committed child.
  * <p>
  * The per-session refresh limit is counted on the session row in the same statement; a session over its
@@ -96,7 +95,7 @@ public class FastRotation {
                 issuedAt.plus(config.refreshTokenLifetime()).atOffset(ZoneOffset.UTC)));
         Limit limit = rateLimits.refreshPerSession();
         parameters.addValue(client.ip()).addValue(client.userAgent())
-                .addValue(now.minus(limit.window()).atOffset(ZoneOffset.UTC))
+                .addValue(RotationRules.windowCutoff(now, limit.window()).atOffset(ZoneOffset.UTC))
                 .addValue(limit.enabled() ? limit.max() : 0);
         return pool.preparedQuery(ROTATE).execute(parameters).map(rows -> {
             RowIterator<Row> iterator = rows.iterator();

@@ -1,10 +1,12 @@
-package dev.keyturn.token;
+package dev.keyturn.refresh;
 
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import dev.keyturn.token.AccessTokenParser;
 
 /**
  * Turns a token that a client presents back (to log out, to revoke it, to introspect it) into the user and the

@@ -1,4 +1,4 @@
-package dev.keyturn.auth;
+package dev.keyturn.refresh;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
