@@ -23,9 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.Problem;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.Problem;
+import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

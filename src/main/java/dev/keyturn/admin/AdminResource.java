@@ -36,9 +36,9 @@ import dev.keyturn.account.StoredRoles;
 import dev.keyturn.account.User;
 import dev.keyturn.account.UserView;
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.Problem;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.Problem;
+import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 

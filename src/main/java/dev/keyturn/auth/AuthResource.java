@@ -25,9 +25,9 @@ import dev.keyturn.refresh.RefreshRotation;
 import dev.keyturn.refresh.TokenResponse;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.CrossSiteRequests;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.Problem;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.Problem;
+import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 

@@ -16,8 +16,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.keyturn.account.User;
 import dev.keyturn.token.AccessTokenParser;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.runtime.Startup;
 
 /**

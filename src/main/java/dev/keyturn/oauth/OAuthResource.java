@@ -19,8 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.Problem;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.Problem;
+import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 

@@ -21,8 +21,8 @@ import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.session.UserSession;
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -1,4 +1,4 @@
-package dev.keyturn.web;
+package dev.keyturn.web.problem;
 
 import jakarta.ws.rs.core.Response.Status;
 

@@ -1,11 +1,11 @@
-package dev.keyturn.web;
+package dev.keyturn.web.problem;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * An expected failure that becomes a problem response. Services throw it (or fail their {@code Uni}
- * with it); {@link ProblemMappers} turns it into the HTTP answer.
+ * with it); {@code web.ProblemMappers} turns it into the HTTP answer.
  */
 public class ProblemException extends RuntimeException {
 

@@ -1,4 +1,4 @@
-package dev.keyturn.web;
+package dev.keyturn.web.problem;
 
 import java.util.List;
 
