@@ -26,7 +26,6 @@ import dev.keyturn.refresh.TokenResponse;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.CrossSiteRequests;
 import dev.keyturn.web.problem.ErrorCode;
-import dev.keyturn.web.problem.Problem;
 import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -57,12 +56,9 @@ public class AuthResource {
             + "X-Refresh-Token-Transport: cookie the refresh token is set as an HttpOnly cookie instead of the body.")
     @APIResponse(responseCode = "200", description = "Tokens",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class)))
-    @APIResponse(responseCode = "400", description = "validation_failed or malformed_request", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "invalid_credentials: unknown email or wrong password, alike",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "account_disabled or email_not_verified", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed or malformed_request")
+    @APIResponse(responseCode = "401", description = "invalid_credentials: unknown email or wrong password, alike")
+    @APIResponse(responseCode = "403", description = "account_disabled or email_not_verified")
     public Uni<Response> login(@Valid @NotNull Requests.Login request,
             @Parameter(in = ParameterIn.HEADER, description = "'cookie' to receive the refresh token as a cookie")
             @HeaderParam(RefreshTokenCookie.TRANSPORT_HEADER) String transport,
@@ -78,8 +74,7 @@ public class AuthResource {
             + "Reads the refresh_token cookie when the body has no refresh_token.")
     @APIResponse(responseCode = "200", description = "Tokens",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class)))
-    @APIResponse(responseCode = "401", description = "invalid_refresh_token", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "invalid_refresh_token")
     public Uni<Response> refresh(@Valid Requests.Refresh request,
             @CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
             @HeaderParam(RefreshTokenCookie.TRANSPORT_HEADER) String transport,
@@ -106,8 +101,7 @@ public class AuthResource {
             + "session of the user) or others (all but this one). The session is named by the refresh token (body "
             + "or cookie) or by a Bearer access token. Unknown or revoked tokens also answer 204.")
     @APIResponse(responseCode = "204", description = "Done (also for an unknown token); clears the cookie")
-    @APIResponse(responseCode = "400", description = "validation_failed: unknown scope", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed: unknown scope")
     public Uni<Response> logout(@Valid Requests.Logout request,
             @CookieParam(RefreshTokenCookie.NAME) String refreshCookie,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,

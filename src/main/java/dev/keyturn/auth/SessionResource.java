@@ -21,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.problem.Problem;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,8 +31,7 @@ import io.vertx.core.http.HttpServerRequest;
 @Tag(name = "Sessions")
 @SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "invalid_token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "invalid_token")
 public class SessionResource {
 
     private final SessionService sessions;
@@ -56,8 +54,7 @@ public class SessionResource {
     @Path("/{id}")
     @Operation(summary = "End one of the caller's sessions")
     @APIResponse(responseCode = "204", description = "Ended")
-    @APIResponse(responseCode = "404", description = "not_found: no such active session of the caller",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "not_found: no such active session of the caller")
     public Uni<Response> end(@PathParam("id") String id, @Context HttpServerRequest http) {
         return sessions.endOwnSession(userId(), id, ClientInfo.of(http)).map(ignored -> Response.noContent().build());
     }

@@ -19,7 +19,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.problem.Problem;
 import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -52,10 +51,8 @@ public class OAuthResource {
             + "of the family and the session's access tokens); an access token ends its session too. Unknown, invalid, "
             + "expired and already revoked tokens also answer 200. token_type_hint is accepted and not needed.")
     @APIResponse(responseCode = "200", description = "Done, or nothing to do")
-    @APIResponse(responseCode = "400", description = "validation_failed: no token", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "unsupported_media_type: not application/x-www-form-urlencoded",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed: no token")
+    @APIResponse(responseCode = "415", description = "unsupported_media_type: not application/x-www-form-urlencoded")
     public Uni<Response> revoke(@FormParam("token") String token, @FormParam("token_type_hint") String tokenTypeHint,
             @Context HttpServerRequest http) {
         requireToken(token);
@@ -72,15 +69,11 @@ public class OAuthResource {
             + "parent of it within the grace window). token_type_hint is accepted and not needed.")
     @APIResponse(responseCode = "200", description = "The token's state", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Introspection.class)))
-    @APIResponse(responseCode = "400", description = "validation_failed: no token", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed: no token")
     @APIResponse(responseCode = "401", description = "invalid_token (no or bad access token) or invalid_credentials "
-            + "(wrong client id or secret)", content = @Content(
-                    mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "forbidden: an access token without role admin", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "unsupported_media_type: not application/x-www-form-urlencoded",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "(wrong client id or secret)")
+    @APIResponse(responseCode = "403", description = "forbidden: an access token without role admin")
+    @APIResponse(responseCode = "415", description = "unsupported_media_type: not application/x-www-form-urlencoded")
     public Uni<Response> introspect(@FormParam("token") String token, @FormParam("token_type_hint") String tokenTypeHint,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         access.requireCaller(authorization);

@@ -2,6 +2,8 @@ package dev.keyturn.web.problem;
 
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -11,6 +13,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * and never carries a secret, a token, SQL or a stack trace.
  */
 @RegisterForReflection
+// named, so that the OpenAPI description holds it although only ProblemResponses refers to it
+@Schema(name = "Problem")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String code, String detail,
         List<FieldError> errors, String correlationId) {
