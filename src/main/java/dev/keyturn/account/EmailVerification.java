@@ -21,8 +21,8 @@ import dev.keyturn.mail.Mails;
 import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.token.KeyRing;
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

@@ -13,13 +13,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -48,8 +45,7 @@ public class PasswordResource {
     @Path("/reset")
     @Operation(summary = "Set a new password with a reset token", description = "Revokes every session of the user.")
     @APIResponse(responseCode = "204", description = "Done")
-    @APIResponse(responseCode = "400", description = "invalid_reset_token, weak_password or validation_failed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "invalid_reset_token, weak_password or validation_failed")
     public Uni<Response> reset(@Valid @NotNull AccountRequests.ResetPassword request, @Context HttpServerRequest http) {
         return passwords.reset(request.token(), request.newPassword(), ClientInfo.of(http))
                 .map(ignored -> Response.noContent().build());

@@ -18,11 +18,12 @@ import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
 import dev.keyturn.mail.Mails;
 import dev.keyturn.ratelimit.RateLimits;
+import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.token.KeyRing;
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -35,8 +36,6 @@ public class PasswordService {
 
     private static final Logger LOG = Logger.getLogger(PasswordService.class);
     private static final String PURPOSE = "password-reset";
-    private static final String REASON_CHANGE = "password_changed";
-    private static final String REASON_RESET = "password_reset";
 
     private final PasswordPolicy policy;
     private final PasswordHasher hasher;
@@ -83,10 +82,10 @@ public class PasswordService {
                             return Uni.createFrom().failure(wrongCurrentPassword());
                         }
                         return policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword));
-                    }).chain(hash -> Panache.withTransaction(
+                    }).chain(hash -> revocations.committed(
                             () -> writeChange(userId, currentSessionId, checkedHash, hash, client)));
                 })
-                .invoke(revocations::remember).replaceWithVoid();
+                .replaceWithVoid();
     }
 
     /**
@@ -109,7 +108,7 @@ public class PasswordService {
                 .chain(live -> live
                         ? PasswordReset.update("usedAt = ?1 where userId = ?2 and usedAt is null", now, userId)
                         : Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_TOKEN, "The session has ended.")))
-                .chain(() -> revocations.revoke(userId, SessionRevocations.Scope.ALL_BUT, sessionId, REASON_CHANGE))
+                .chain(() -> revocations.revoke(userId, SessionRevocations.Scope.ALL_BUT, sessionId, RevocationReason.PASSWORD_CHANGED))
                 .call(ids -> auditLog.record(AuditType.PASSWORD_CHANGED, userId, sessionId, client,
                         Map.of("sessions_revoked", ids.size())));
     }
@@ -160,7 +159,7 @@ public class PasswordService {
                 .chain(reset -> User.<User> findById(reset.userId)))
                 .chain(user -> policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword))
                         .map(hash -> new NewHash(user.id, hash)))
-                .chain(next -> Panache.withTransaction(() -> User.<User> findById(next.userId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(next -> revocations.committed(() -> User.<User> findById(next.userId(), LockModeType.PESSIMISTIC_WRITE)
                         .chain(user -> usableReset(tokenHash, LockModeType.PESSIMISTIC_WRITE).chain(reset -> {
                             Instant now = Instant.now();
                             reset.usedAt = now;
@@ -169,15 +168,12 @@ public class PasswordService {
                             user.emailVerified = true;
                             user.updatedAt = now;
                             return PasswordReset.update("usedAt = ?1 where userId = ?2 and usedAt is null", now, user.id)
-                                    .chain(() -> revocations.revoke(user.id, SessionRevocations.Scope.ALL, null, REASON_RESET))
+                                    .chain(() -> revocations.revoke(user.id, SessionRevocations.Scope.ALL, null, RevocationReason.PASSWORD_RESET))
                                     .call(ids -> auditLog.record(AuditType.PASSWORD_RESET, user.id, null, client,
                                             Map.of("sessions_revoked", ids.size())))
                                     .map(ids -> new Reset(user.id, ids));
-                        }))))
-                .invoke(reset -> {
-                    revocations.remember(reset.revokedSessions());
-                    userViews.forget(reset.userId());
-                })
+                        })), Reset::revokedSessions))
+                .invoke(reset -> userViews.forget(reset.userId()))
                 .replaceWithVoid();
     }
 

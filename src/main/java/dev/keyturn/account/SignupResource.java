@@ -18,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -39,12 +38,9 @@ public class SignupResource {
             + "a 'roles' field included, are rejected.")
     @APIResponse(responseCode = "201", description = "The new user",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
-    @APIResponse(responseCode = "400", description = "validation_failed, weak_password or malformed_request",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "email_taken or username_taken",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "unsupported_media_type",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed, weak_password or malformed_request")
+    @APIResponse(responseCode = "409", description = "email_taken or username_taken")
+    @APIResponse(responseCode = "415", description = "unsupported_media_type")
     public Uni<Response> signup(@Valid @NotNull SignupRequest request, @Context HttpServerRequest http) {
         return accounts.signup(request, ClientInfo.of(http))
                 .map(user -> Response.status(Response.Status.CREATED)

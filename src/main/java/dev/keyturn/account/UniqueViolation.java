@@ -1,7 +1,7 @@
 package dev.keyturn.account;
 
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 
 /** Turns a lost sign-up race (the unique index said no) into the same 409 the early check gives. */
 final class UniqueViolation {

@@ -23,9 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.Problem;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -35,8 +34,7 @@ import io.vertx.core.http.HttpServerRequest;
 @Tag(name = "Users")
 @SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "invalid_token: missing, invalid, expired or revoked access token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "invalid_token: missing, invalid, expired or revoked access token")
 public class UserResource {
 
     private final AccountService accounts;
@@ -58,10 +56,8 @@ public class UserResource {
     @Operation(summary = "Change one's password", description = "Needs the current password; revokes every other "
             + "session of the user, this one stays.")
     @APIResponse(responseCode = "204", description = "Changed")
-    @APIResponse(responseCode = "400", description = "weak_password or validation_failed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "invalid_credentials: the current password is wrong; invalid_token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "weak_password or validation_failed")
+    @APIResponse(responseCode = "401", description = "invalid_credentials: the current password is wrong; invalid_token")
     public Uni<Response> changePassword(@Valid @NotNull AccountRequests.ChangePassword request,
             @Context HttpServerRequest http) {
         return passwords.change(UUID.fromString(caller.getSubject()), UUID.fromString(caller.getClaim("sid")),
@@ -83,10 +79,8 @@ public class UserResource {
     @Operation(summary = "A user by id: one's own, or any for an admin")
     @APIResponse(responseCode = "200", description = "The user",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
-    @APIResponse(responseCode = "403", description = "forbidden: neither one's own id nor an admin",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "not_found",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "forbidden: neither one's own id nor an admin")
+    @APIResponse(responseCode = "404", description = "not_found")
     public Uni<UserView> byId(@PathParam("id") String id) {
         boolean own = id.equals(caller.getSubject());
         if (!own && !caller.getGroups().contains(User.ROLE_ADMIN)) {

@@ -19,7 +19,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -41,7 +40,7 @@ public class VerificationResource {
     @APIResponse(responseCode = "200", description = "The verified user",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "invalid_code: wrong, expired or burnt by 5 wrong tries; "
-            + "validation_failed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "validation_failed")
     public Uni<UserView> verify(@Valid @NotNull AccountRequests.VerifyEmail request, @Context HttpServerRequest http) {
         return verification.verify(request.email(), request.code(), ClientInfo.of(http)).map(UserView::of);
     }
@@ -51,8 +50,7 @@ public class VerificationResource {
     @Operation(summary = "Mail a new verification code", description = "Same answer whether or not the account "
             + "exists. At most 3 an hour and 15 minutes apart per account.")
     @APIResponse(responseCode = "202", description = "Accepted")
-    @APIResponse(responseCode = "429", description = "rate_limited (existing unverified account only), with Retry-After",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "rate_limited (existing unverified account only), with Retry-After")
     public Uni<Response> resend(@Valid @NotNull AccountRequests.EmailOnly request, @Context HttpServerRequest http) {
         return verification.resend(request.email(), ClientInfo.of(http))
                 .map(ignored -> Response.accepted(Map.of()).build());

@@ -26,8 +26,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -36,9 +34,8 @@ import dev.keyturn.account.StoredRoles;
 import dev.keyturn.account.User;
 import dev.keyturn.account.UserView;
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.Problem;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -47,10 +44,8 @@ import io.vertx.core.http.HttpServerRequest;
 @Tag(name = "Administration")
 @SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "invalid_token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = "forbidden: the caller is not an admin",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "invalid_token")
+@APIResponse(responseCode = "403", description = "forbidden: the caller is not an admin")
 public class AdminResource {
 
     private final AdminService admin;
@@ -67,8 +62,7 @@ public class AdminResource {
     @Path("/users")
     @Operation(summary = "Search users", description = "q matches email or username, case-insensitively.")
     @APIResponse(responseCode = "200", description = "A page of users")
-    @APIResponse(responseCode = "400", description = "validation_failed: page or size out of range",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "validation_failed: page or size out of range")
     public Uni<Page<UserView>> users(@QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size,
             @QueryParam("q") @Size(max = 254) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String query) {
@@ -80,8 +74,7 @@ public class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Set a user's roles", description = "Takes effect at the user's next refresh. 'user' is always kept.")
     @APIResponse(responseCode = "200", description = "The user")
-    @APIResponse(responseCode = "404", description = "not_found",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "not_found")
     public Uni<UserView> setRoles(@PathParam("id") String id, @Valid @NotNull RolesRequest request,
             @Context HttpServerRequest http) {
         return asAdmin(() -> admin.setRoles(callerId(), userId(id), request.roles(), ClientInfo.of(http)));
@@ -91,8 +84,7 @@ public class AdminResource {
     @Path("/users/{id}/disable")
     @Operation(summary = "Disable a user", description = "Revokes every session at once; login answers account_disabled.")
     @APIResponse(responseCode = "200", description = "The user")
-    @APIResponse(responseCode = "404", description = "not_found",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "not_found")
     public Uni<UserView> disable(@PathParam("id") String id, @Context HttpServerRequest http) {
         return asAdmin(() -> admin.disable(callerId(), userId(id), ClientInfo.of(http)));
     }
@@ -101,8 +93,7 @@ public class AdminResource {
     @Path("/users/{id}/enable")
     @Operation(summary = "Enable a disabled user")
     @APIResponse(responseCode = "200", description = "The user")
-    @APIResponse(responseCode = "404", description = "not_found",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "not_found")
     public Uni<UserView> enable(@PathParam("id") String id, @Context HttpServerRequest http) {
         return asAdmin(() -> admin.enable(callerId(), userId(id), ClientInfo.of(http)));
     }
@@ -111,8 +102,7 @@ public class AdminResource {
     @Path("/users/{id}/sessions")
     @Operation(summary = "Revoke every session of a user")
     @APIResponse(responseCode = "204", description = "Revoked")
-    @APIResponse(responseCode = "404", description = "not_found",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "not_found")
     public Uni<Response> revokeSessions(@PathParam("id") String id, @Context HttpServerRequest http) {
         return asAdmin(() -> admin.revokeSessions(callerId(), userId(id), ClientInfo.of(http)))
                 .map(ignored -> Response.noContent().build());

@@ -20,10 +20,11 @@ import dev.keyturn.account.UserViews;
 import dev.keyturn.audit.AuditEvent;
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
+import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.ErrorCode;
-import dev.keyturn.web.ProblemException;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -34,8 +35,6 @@ import io.smallrye.mutiny.Uni;
 public class AdminService {
 
     private static final Logger LOG = Logger.getLogger(AdminService.class);
-    static final String REASON_DISABLED = "account_disabled";
-    static final String REASON_ADMIN = "revoked_by_admin";
 
     private final SessionRevocations revocations;
     private final AuditLog auditLog;
@@ -77,17 +76,14 @@ public class AdminService {
     }
 
     public Uni<UserView> disable(UUID adminId, UUID userId, ClientInfo client) {
-        return Panache.withTransaction(() -> existing(userId).chain(user -> {
+        return revocations.committed(() -> existing(userId).chain(user -> {
             user.disabled = true;
             user.updatedAt = Instant.now();
-            return revocations.revoke(user.id, SessionRevocations.Scope.ALL, null, REASON_DISABLED)
+            return revocations.revoke(user.id, SessionRevocations.Scope.ALL, null, RevocationReason.ACCOUNT_DISABLED)
                     .call(ids -> auditLog.record(AuditType.USER_DISABLED, user.id, null, client,
                             Map.of("by", adminId.toString(), "sessions_revoked", ids.size())))
                     .map(ids -> new Changed(UserView.of(user), ids));
-        })).invoke(changed -> {
-            revocations.remember(changed.revoked());
-            userViews.forget(userId);
-        }).map(Changed::user);
+        }), Changed::revoked).invoke(() -> userViews.forget(userId)).map(Changed::user);
     }
 
     public Uni<UserView> enable(UUID adminId, UUID userId, ClientInfo client) {
@@ -100,11 +96,10 @@ public class AdminService {
     }
 
     public Uni<Void> revokeSessions(UUID adminId, UUID userId, ClientInfo client) {
-        return Panache.withTransaction(() -> existing(userId)
-                .chain(user -> revocations.revoke(user.id, SessionRevocations.Scope.ALL, null, REASON_ADMIN))
+        return revocations.committed(() -> existing(userId)
+                .chain(user -> revocations.revoke(user.id, SessionRevocations.Scope.ALL, null, RevocationReason.REVOKED_BY_ADMIN))
                 .call(ids -> auditLog.record(AuditType.SESSION_REVOKED, userId, null, client,
                         Map.of("by", adminId.toString(), "sessions_revoked", ids.size()))))
-                .invoke(revocations::remember)
                 .replaceWithVoid();
     }
 

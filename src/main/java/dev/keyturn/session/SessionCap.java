@@ -21,7 +21,7 @@ import io.vertx.pgclient.PgException;
 
 /**
  * At most {@code KEYTURN_MAX_SESSIONS_PER_USER} live sessions per user: after a login has committed, the user's live
- * sessions beyond the newest N are revoked (reason {@value #REASON}), each with a {@code session_evicted} audit event
+ * sessions beyond the newest N are revoked ({@link RevocationReason#SESSION_LIMIT}), each with a {@code session_evicted} audit event
  * and a NOTIFY to the other replicas, all in ONE autocommit statement.
  * <p>
  * Why after the commit and without locks: every login runs this statement after its own session is visible, so the
@@ -33,7 +33,6 @@ import io.vertx.pgclient.PgException;
 public class SessionCap {
 
     private static final Logger LOG = Logger.getLogger(SessionCap.class);
-    static final String REASON = "session_limit";
     /** NOTIFY payloads stay far below their 8000-byte limit: one id each; a user far over the cap is trimmed over several logins. */
     private static final int MOST_PER_LOGIN = 150;
 
@@ -55,22 +54,28 @@ public class SessionCap {
             """.formatted(MOST_PER_LOGIN);
 
     private final Pool pool;
+    private final SessionRevocations revocations;
     private final int maxSessions;
 
-    public SessionCap(Pool pool, TokenConfig config) {
+    public SessionCap(Pool pool, SessionRevocations revocations, TokenConfig config) {
         this.pool = pool;
+        this.revocations = revocations;
         this.maxSessions = config.maxSessionsPerUser();
         if (maxSessions < 0) {
             throw new IllegalArgumentException("KEYTURN_MAX_SESSIONS_PER_USER must be 0 (no cap) or more");
         }
     }
 
-    /** @return the sessions this call revoked (empty when the user is within the cap, or when there is no cap) */
-    Uni<List<UUID>> enforce(UUID userId, ClientInfo client) {
+    /**
+     * The statement commits on its own, so this replica rejects the evicted sessions' tokens as soon as it answers.
+     *
+     * @return the sessions this call revoked (empty when the user is within the cap, or when there is no cap)
+     */
+    public Uni<List<UUID>> enforce(UUID userId, ClientInfo client) {
         if (maxSessions == 0) {
             return Uni.createFrom().item(List.of());
         }
-        Tuple parameters = Tuple.tuple(List.of(userId, maxSessions, Instant.now().atOffset(ZoneOffset.UTC), REASON,
+        Tuple parameters = Tuple.tuple(List.of(userId, maxSessions, Instant.now().atOffset(ZoneOffset.UTC), RevocationReason.SESSION_LIMIT.stored(),
                 AuditType.SESSION_EVICTED.storedName()));
         parameters.addValue(client.ip()).addValue(client.userAgent()).addValue(SessionRevocations.CHANNEL);
         return pool.preparedQuery(EVICT).execute(parameters)
@@ -86,7 +91,8 @@ public class SessionCap {
                 })
                 // Two evictions for one user may lock the same rows in another order; PostgreSQL aborts one of them,
                 // which then runs again and finds what is left.
-                .onFailure(SessionCap::isDeadlock).retry().atMost(2);
+                .onFailure(SessionCap::isDeadlock).retry().atMost(2)
+                .invoke(revocations::remember);
     }
 
     private static boolean isDeadlock(Throwable failure) {

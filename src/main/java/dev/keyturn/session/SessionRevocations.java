@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -13,10 +15,10 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Ends sessions. Inside the caller's transaction it marks the rows revoked and queues a PostgreSQL
+ * The one way to end sessions. Inside the caller's transaction it marks the rows revoked and queues a PostgreSQL
  * NOTIFY, which the database delivers to every replica only if the transaction commits
- * ({@link RevocationListener}); {@link #remember} then makes this replica reject the sessions' access
- * tokens at once, without waiting for its own notification.
+ * ({@link RevocationListener}); {@link #committed} runs that transaction and then makes this replica reject the
+ * sessions' access tokens at once, without waiting for its own notification (and never for a rolled-back one).
  */
 @ApplicationScoped
 public class SessionRevocations {
@@ -47,7 +49,7 @@ public class SessionRevocations {
      * @param sessionId the session that {@code scope} refers to; ignored for {@link Scope#ALL}
      * @return the ids of the sessions this call revoked
      */
-    public Uni<List<UUID>> revoke(UUID userId, Scope scope, UUID sessionId, String reason) {
+    public Uni<List<UUID>> revoke(UUID userId, Scope scope, UUID sessionId, RevocationReason reason) {
         Instant now = Instant.now();
         Uni<List<UserSession>> sessions = switch (scope) {
             case ONLY -> UserSession.list("id = ?1 and userId = ?2 and revokedAt is null", sessionId, userId);
@@ -58,7 +60,7 @@ public class SessionRevocations {
             List<UUID> ids = new ArrayList<>(found.size());
             for (UserSession session : found) {
                 session.revokedAt = now;
-                session.revokedReason = reason;
+                session.revokedReason = reason.stored();
                 ids.add(session.id);
             }
             return notifyReplicas(ids).replaceWith(ids);
@@ -77,14 +79,27 @@ public class SessionRevocations {
     }
 
     /** Marks one already-loaded session revoked, inside the current transaction. */
-    public Uni<Void> revoke(UserSession session, String reason) {
+    public Uni<Void> revoke(UserSession session, RevocationReason reason) {
         session.revokedAt = Instant.now();
-        session.revokedReason = reason;
+        session.revokedReason = reason.stored();
         return notifyReplicas(List.of(session.id));
     }
 
-    /** Makes this replica reject the sessions' access tokens now; call after the revoking transaction committed. */
-    public void remember(List<UUID> sessionIds) {
+    /**
+     * Runs {@code work} in one transaction; once it committed, this replica rejects the access tokens of the sessions
+     * that {@code revoked} names in its result. Any revocation inside {@code work} goes through {@link #revoke}.
+     */
+    public <T> Uni<T> committed(Supplier<Uni<T>> work, Function<T, List<UUID>> revoked) {
+        return Panache.withTransaction(work).invoke(result -> remember(revoked.apply(result)));
+    }
+
+    /** {@link #committed} for work whose result is the list of the sessions it revoked. */
+    public Uni<List<UUID>> committed(Supplier<Uni<List<UUID>>> work) {
+        return committed(work, ids -> ids);
+    }
+
+    /** Makes this replica reject the sessions' access tokens now; only after the revoking statement committed. */
+    void remember(List<UUID> sessionIds) {
         sessionIds.forEach(id -> revokedSessions.add(id.toString()));
     }
 

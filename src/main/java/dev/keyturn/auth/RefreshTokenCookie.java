@@ -1,0 +1,38 @@
+package dev.keyturn.auth;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.keyturn.token.TokenConfig;
+
+/** The browser transport of refresh tokens: an HttpOnly, Secure, SameSite=Strict cookie scoped to /auth. */
+@ApplicationScoped
+public class RefreshTokenCookie {
+
+    public static final String NAME = "refresh_token";
+    public static final String TRANSPORT_HEADER = "X-Refresh-Token-Transport";
+    /** The transport header's value that asks for the cookie. */
+    public static final String COOKIE = "cookie";
+
+    private final boolean secure;
+
+    public RefreshTokenCookie(TokenConfig config) {
+        this.secure = config.cookieSecure();
+    }
+
+    public static boolean requested(String transportHeader) {
+        return transportHeader != null && transportHeader.trim().equalsIgnoreCase(COOKIE);
+    }
+
+    public String set(String token, long maxAgeSeconds) {
+        return header(token, maxAgeSeconds);
+    }
+
+    public String clear() {
+        return header("", 0);
+    }
+
+    private String header(String value, long maxAge) {
+        return NAME + "=" + value + "; Max-Age=" + maxAge + "; Path=/auth; HttpOnly" + (secure ? "; Secure" : "")
+                + "; SameSite=Strict";
+    }
+}

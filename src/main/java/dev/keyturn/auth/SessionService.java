@@ -1,0 +1,183 @@
+package dev.keyturn.auth;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import dev.keyturn.account.AccountConfig;
+import dev.keyturn.account.EmailAddress;
+import dev.keyturn.account.EmailVerification;
+import dev.keyturn.account.PasswordHasher;
+import dev.keyturn.account.User;
+import dev.keyturn.account.UserViews;
+import dev.keyturn.audit.AuditLog;
+import dev.keyturn.audit.AuditType;
+import dev.keyturn.ratelimit.RateLimits;
+import dev.keyturn.refresh.PresentedTokens;
+import dev.keyturn.refresh.RefreshRotation;
+import dev.keyturn.refresh.SessionTokens;
+import dev.keyturn.refresh.TokenResponse;
+import dev.keyturn.session.RefreshToken;
+import dev.keyturn.session.RevocationReason;
+import dev.keyturn.session.SessionCap;
+import dev.keyturn.session.SessionRevocations;
+import dev.keyturn.session.UserSession;
+import dev.keyturn.token.TokenConfig;
+import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Login, logout, and a user's own sessions. Refreshing a session is {@link RefreshRotation}'s.
+ */
+@ApplicationScoped
+public class SessionService {
+
+    private final PasswordHasher passwordHasher;
+    private final SessionTokens sessionTokens;
+    private final PresentedTokens presentedTokens;
+    private final SessionRevocations revocations;
+    private final SessionCap sessionCap;
+    private final AuditLog auditLog;
+    private final TokenConfig config;
+    private final AccountConfig accountConfig;
+    private final EmailVerification emailVerification;
+    private final UserViews userViews;
+    private final RateLimits rateLimits;
+
+    public SessionService(PasswordHasher passwordHasher, SessionTokens sessionTokens, PresentedTokens presentedTokens,
+            SessionRevocations revocations, SessionCap sessionCap, AuditLog auditLog, TokenConfig config,
+            AccountConfig accountConfig, EmailVerification emailVerification, UserViews userViews,
+            RateLimits rateLimits) {
+        this.passwordHasher = passwordHasher;
+        this.sessionTokens = sessionTokens;
+        this.presentedTokens = presentedTokens;
+        this.revocations = revocations;
+        this.sessionCap = sessionCap;
+        this.auditLog = auditLog;
+        this.config = config;
+        this.accountConfig = accountConfig;
+        this.emailVerification = emailVerification;
+        this.userViews = userViews;
+        this.rateLimits = rateLimits;
+    }
+
+    public Uni<TokenResponse> login(Requests.Login request, ClientInfo client) {
+        String email = EmailAddress.normalize(request.email());
+        // Counted before the bcrypt work, after the one lookup that every email gets alike; a 429 says nothing
+        // about the account.
+        return Panache.withSession(() -> User.findByEmail(email))
+                .call(user -> rateLimits.login(email, user == null ? null : user.id, client))
+                .chain(user -> passwordHasher.matches(request.password(), user == null ? null : user.passwordHash)
+                        .chain(matches -> matches ? startSession(user, request.code(), client) : loginFailed(user, client)));
+    }
+
+    private Uni<TokenResponse> loginFailed(User user, ClientInfo client) {
+        // The same answer, and the same work, whether the account exists or not.
+        return Panache.withTransaction(() -> auditLog.record(AuditType.LOGIN_FAILED, user == null ? null : user.id, null,
+                client, Map.of("reason", user == null ? "unknown_account" : "wrong_password")))
+                .chain(() -> Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CREDENTIALS,
+                        "The email or password is wrong.")));
+    }
+
+    /** Only after the password proved right does the answer tell anything about the account's state. */
+    private Uni<TokenResponse> startSession(User user, String code, ClientInfo client) {
+        if (user.disabled) {
+            return Uni.createFrom().failure(new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled."));
+        }
+        if (user.emailVerified || !accountConfig.requireVerifiedEmail()) {
+            return startSession(user, client);
+        }
+        if (code == null || code.isBlank()) {
+            return Uni.createFrom().failure(new ProblemException(ErrorCode.EMAIL_NOT_VERIFIED,
+                    "Verify your email first: enter the code we mailed you (or ask for a new one)."));
+        }
+        // The code verifies the email in the same call; a wrong code still counts as a try, under the same limits
+        // as POST /auth/verify-email, and under the account row's lock as there (EmailVerification#check).
+        return rateLimits.verifyEmail(user.email, client)
+                .chain(() -> Panache.withTransaction(() -> User.<User> findById(user.id, LockModeType.PESSIMISTIC_WRITE)
+                        .chain(fresh -> emailVerification.check(fresh, code, client))))
+                .chain(outcome -> {
+                    if (outcome.user() == null) {
+                        return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_CODE,
+                                "The code is wrong, expired or used up. Ask for a new one."));
+                    }
+                    userViews.forget(outcome.user().id);
+                    return startSession(outcome.user(), client);
+                });
+    }
+
+    private Uni<TokenResponse> startSession(User user, ClientInfo client) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        UserSession session = new UserSession();
+        session.id = UUID.randomUUID();
+        session.userId = user.id;
+        // to the microsecond, not the second of the tokens: SessionCap ends the oldest sessions by this order
+        session.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        session.lastUsedAt = now;
+        session.expiresAt = now.plus(config.sessionLifetime());
+        session.userAgent = client.userAgent();
+        session.ip = client.ip();
+        String jti = sessionTokens.firstId();
+        RefreshToken token = sessionTokens.newToken(session, null, jti, now);
+        session.currentTokenId = token.id;
+        return Panache.withTransaction(() -> session.persist()
+                .chain(token::persist)
+                .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client))
+                .chain(() -> rateLimits.loginSucceeded(user.id, client)))
+                .chain(() -> sessionCap.enforce(user.id, client))
+                .map(ignored -> sessionTokens.tokens(user.tokenSubject(), session, jti, token, now));
+    }
+
+    public Uni<Void> logout(String refreshToken, String accessToken, String scope, ClientInfo client) {
+        PresentedTokens.Presented presented = presentedTokens.identify(refreshToken, accessToken);
+        if (presented == null) {
+            return Uni.createFrom().voidItem(); // an unknown token logs nothing out, and says so to nobody
+        }
+        UUID userId = presented.userId();
+        UUID sessionId = presented.sessionId();
+        SessionRevocations.Scope revocationScope = switch (scope == null ? "local" : scope) {
+            case "global" -> SessionRevocations.Scope.ALL;
+            case "others" -> SessionRevocations.Scope.ALL_BUT;
+            default -> SessionRevocations.Scope.ONLY;
+        };
+        return revocations.committed(() -> UserSession.<UserSession> findById(sessionId).chain(session -> {
+            // Only a live session of this user may end sessions; a stale token ends nothing.
+            if (session == null || !session.userId.equals(userId) || !session.isActive(Instant.now())) {
+                return Uni.createFrom().item(List.<UUID> of());
+            }
+            return revocations.revoke(userId, revocationScope, sessionId, RevocationReason.LOGOUT)
+                    .call(ids -> auditLog.record(AuditType.LOGOUT, userId, sessionId, client,
+                            Map.of("scope", scope == null ? "local" : scope, "sessions_revoked", ids.size())));
+        })).replaceWithVoid();
+    }
+
+    public Uni<List<SessionView>> activeSessions(UUID userId, UUID currentSessionId) {
+        return Panache.withSession(() -> UserSession.<UserSession> list(
+                "userId = ?1 and revokedAt is null and expiresAt > ?2 order by lastUsedAt desc", userId, Instant.now()))
+                .map(list -> list.stream().map(session -> SessionView.of(session, currentSessionId)).toList());
+    }
+
+    /** Ends a session of the caller; any other id, a foreign session's included, is "not found". */
+    public Uni<Void> endOwnSession(UUID userId, String sessionId, ClientInfo client) {
+        UUID id;
+        try {
+            id = UUID.fromString(sessionId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(new ProblemException(ErrorCode.NOT_FOUND, "No such session."));
+        }
+        return revocations.committed(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, id,
+                RevocationReason.ENDED_BY_USER)
+                .call(ids -> ids.isEmpty()
+                        ? Uni.createFrom().<Void> failure(new ProblemException(ErrorCode.NOT_FOUND, "No such session."))
+                        : auditLog.record(AuditType.SESSION_REVOKED, userId, id, client, Map.of("by", "owner"))))
+                .replaceWithVoid();
+    }
+}

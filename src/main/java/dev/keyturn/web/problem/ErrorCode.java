@@ -1,0 +1,51 @@
+package dev.keyturn.web.problem;
+
+import jakarta.ws.rs.core.Response.Status;
+
+/** The stable machine-readable {@code code} of every problem response (API.md, "Errors"). */
+public enum ErrorCode {
+    MALFORMED_REQUEST(400),
+    VALIDATION_FAILED(400),
+    WEAK_PASSWORD(400),
+    INVALID_CODE(400),
+    INVALID_RESET_TOKEN(400),
+    INVALID_CREDENTIALS(401),
+    INVALID_TOKEN(401),
+    INVALID_REFRESH_TOKEN(401),
+    FORBIDDEN(403),
+    EMAIL_NOT_VERIFIED(403),
+    ACCOUNT_DISABLED(403),
+    NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    NOT_ACCEPTABLE(406),
+    EMAIL_TAKEN(409),
+    USERNAME_TAKEN(409),
+    PAYLOAD_TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    HEADERS_TOO_LARGE(431),
+    RATE_LIMITED(429),
+    INTERNAL_ERROR(500),
+    UNAVAILABLE(503);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public String title() {
+        Status known = Status.fromStatusCode(status);
+        if (known != null) {
+            return known.getReasonPhrase();
+        }
+        return status == 431 ? "Request Header Fields Too Large" : "Error";
+    }
+}

@@ -1,0 +1,49 @@
+package dev.keyturn.web.problem;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An expected failure that becomes a problem response. Services throw it (or fail their {@code Uni}
+ * with it); {@code web.ProblemMappers} turns it into the HTTP answer.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final ErrorCode code;
+    private final List<Problem.FieldError> fieldErrors;
+    private final Map<String, String> headers;
+
+    public ProblemException(ErrorCode code, String detail) {
+        this(code, detail, List.of(), Map.of());
+    }
+
+    public ProblemException(ErrorCode code, String detail, List<Problem.FieldError> fieldErrors,
+            Map<String, String> headers) {
+        super(detail, null, false, false);
+        this.code = code;
+        this.fieldErrors = fieldErrors;
+        this.headers = headers;
+    }
+
+    public static ProblemException validation(String field, String message) {
+        return new ProblemException(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                List.of(new Problem.FieldError(field, message)), Map.of());
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public List<Problem.FieldError> fieldErrors() {
+        return fieldErrors;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public Problem toProblem() {
+        Problem problem = Problem.of(code, getMessage());
+        return fieldErrors.isEmpty() ? problem : problem.withErrors(fieldErrors);
+    }
+}
