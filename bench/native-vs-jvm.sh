@@ -5,16 +5,18 @@
 # Needs target/keyturn-*-runner (./mvnw package -Dnative, README "Deploy") and target/quarkus-app (./mvnw package
 # -DskipTests), PostgreSQL on 127.0.0.1:5432 and ../shared/bench. Each instance runs the prod profile on its own port,
 # database and work directory (bench/start-keyturn.sh); rate limits off. About 20 minutes on 2 cores.
-# Environment: ROUNDS (2), DURATION (10s), WARMUP (4s), PREWARM (15s), CONCURRENCY (16), JVM_OPTS_SHIPPED (the
+# Environment: LOGIN (1; 0 skips the login runs), ROUNDS (2), DURATION (10s), WARMUP (4s), PREWARM (15s), CONCURRENCY (16), JVM_OPTS_SHIPPED (the
 # images' defaults, below), STARTS (5), STARTUP (the instances whose start-up is timed: "native jvm-shipped
-# jvm-default"; empty skips that part).
+# jvm-default"; empty skips that part), ONLY (instance names to run, e.g. "jvm-default jvm-shipped"; default all, and
+# without a native executable all but the native ones), KEYCLOAK=1 (adds the Keycloak that ../shared/bench/keycloak.sh
+# started, as one more RS256 target, for the ratios to it in the same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 OUT=${1:-/tmp/keyturn-bench/native-vs-jvm}
 SHARED=${SHARED_BENCH:-$REPO/../shared/bench}
 J=${BENCH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-NATIVE=$(ls "$REPO"/target/keyturn-*-runner | head -1)
+NATIVE=$(ls "$REPO"/target/keyturn-*-runner 2>/dev/null | head -1 || true)
 PGPID=$(head -1 /var/run/postgresql/15-main.pid 2>/dev/null || echo "")
 # What Dockerfile.jvm, Dockerfile.jvm-aot and deploy/jvm give the JVM (keep in step with them).
 JVM_OPTS_SHIPPED=${JVM_OPTS_SHIPPED:--XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m}
@@ -31,6 +33,15 @@ instances=(
   "native-es256 8095 ES256 native"
   "jvm-shipped-es256 8096 ES256 jvm $JVM_OPTS_SHIPPED"
 )
+
+selected=()
+for i in "${instances[@]}"; do
+  set -- $i
+  if [ -n "${ONLY:-}" ]; then [[ " $ONLY " == *" $1 "* ]] || continue
+  elif [ "$4" = native ] && [ -z "$NATIVE" ]; then log "no native executable in target/: skipping $1"; continue; fi
+  selected+=("$i")
+done
+instances=("${selected[@]}")
 
 env_of() { # name port alg kind opts... -> variables for start-keyturn.sh
   local name=$1 port=$2 alg=$3 kind=$4; shift 4
@@ -59,24 +70,32 @@ for i in "${instances[@]}"; do
 done
 
 # 2. throughput and RSS under load: every instance up, seeded, then AuthBench round-robin (ABBA)
-targets=()
+targets=() rs=() es=() login=()
+if [ "${KEYCLOAK:-}" = 1 ]; then
+  kc=(--target "keycloak,name=keycloak,pid=$("$SHARED/keycloak.sh" pid)${PGPID:+,db_pid=$PGPID}")
+  rs+=("${kc[@]}"); login+=("${kc[@]}")
+fi
 for i in "${instances[@]}"; do
   set -- $i
   with_env "$i" bench/start-keyturn.sh start >/dev/null
   with_env "$i" bench/seed.sh >/dev/null
   echo "$1 RSS after ready+seed: $(( $(awk '/^VmRSS:/{print $2}' /proc/$(pid_of "$1")/status) / 1024 )) MiB" | tee -a "$OUT/conditions.txt"
-  targets+=(--target "ours,name=$1,base=http://127.0.0.1:$2,pid=$(pid_of "$1")${PGPID:+,db_pid=$PGPID}")
+  target=(--target "ours,name=$1,base=http://127.0.0.1:$2,pid=$(pid_of "$1")${PGPID:+,db_pid=$PGPID}")
+  if [ "$3" = ES256 ]; then es+=("${target[@]}"); else rs+=("${target[@]}"); fi
+  case $1 in native|jvm-shipped) login+=("${target[@]}") ;; esac
 done
 common=(--concurrency "${CONCURRENCY:-16}" --duration "${DURATION:-10s}" --warmup "${WARMUP:-4s}" --prewarm "${PREWARM:-15s}"
   --rounds "${ROUNDS:-2}" --out "$OUT/authbench.jsonl")
-rs=("${targets[@]:0:10}")   # the five RS256 instances: native and the JVM heap A/B
-es=("${targets[@]:10:4}")   # the two ES256 instances
 log "AuthBench RS256: refresh, protected"
 "$J" "$SHARED/AuthBench.java" "${rs[@]}" --scenarios refresh,protected "${common[@]}" > /dev/null
-log "AuthBench RS256: login, native and the shipped JVM (bcrypt-bound: the heap variants do not change it)"
-"$J" "$SHARED/AuthBench.java" "${targets[@]:0:2}" "${targets[@]:4:2}" --scenarios login "${common[@]}" > /dev/null
-log "AuthBench ES256: refresh"
-"$J" "$SHARED/AuthBench.java" "${es[@]}" --scenarios refresh "${common[@]}" > /dev/null
+if [ ${#login[@]} -gt 0 ] && [ "${LOGIN:-1}" = 1 ]; then
+  log "AuthBench RS256: login, native and the shipped JVM (bcrypt-bound: the heap variants do not change it)"
+  "$J" "$SHARED/AuthBench.java" "${login[@]}" --scenarios login "${common[@]}" > /dev/null
+fi
+if [ ${#es[@]} -gt 0 ]; then
+  log "AuthBench ES256: refresh"
+  "$J" "$SHARED/AuthBench.java" "${es[@]}" --scenarios refresh "${common[@]}" > /dev/null
+fi
 for i in "${instances[@]}"; do
   set -- $i
   echo "$1 RSS after the load: $(( $(awk '/^VmRSS:/{print $2}' /proc/$(pid_of "$1")/status) / 1024 )) MiB" | tee -a "$OUT/conditions.txt"
