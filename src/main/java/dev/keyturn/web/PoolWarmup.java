@@ -19,7 +19,9 @@ import io.vertx.mutiny.sqlclient.Pool;
  * connections on demand: a burst on a fresh start then waits for up to 20 connections being opened at once
  * on a cold JVM, and the requests queued behind them outlast the acquire timeout (503). Readiness
  * ({@link DatabaseHealthCheck}) waits for this, so Kubernetes sends no traffic to a cold pool; a warm-up that
- * failed (database down at start) is tried again by the next probe.
+ * opened nothing (database down at start) is tried again by the next probe. One that opened some connections
+ * only is done: the database may allow fewer connections than replicas x pool size (53300 "too many clients"),
+ * and the pool then works as before, opening connections on demand, rather than keep the replica unready.
  */
 @ApplicationScoped
 public class PoolWarmup {
@@ -38,7 +40,7 @@ public class PoolWarmup {
 
     void start(@Observes StartupEvent event) {
         ensureWarm().subscribe().with(ignored -> { }, failure -> LOG.warnf(
-                "could not open the database pool at start-up (%s); readiness stays DOWN until it opens",
+                "could not open the database pool at start-up (%s); readiness stays DOWN until one opens",
                 DatabaseFailures.describe(failure)));
     }
 
@@ -59,13 +61,22 @@ public class PoolWarmup {
     }
 
     private Uni<Void> openAll() {
-        List<Uni<Void>> queries = new ArrayList<>(size);
+        List<Uni<Boolean>> queries = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             // All asked for at once, so the pool opens `size` connections rather than reusing the first one.
-            queries.add(pool.withConnection(connection -> connection.query("select 1").execute()).replaceWithVoid());
+            queries.add(pool.withConnection(connection -> connection.query("select 1").execute())
+                    .map(ignored -> true)
+                    .onFailure().recoverWithItem(false));
         }
-        return Uni.join().all(queries).andCollectFailures()
-                .invoke(() -> LOG.debugf("opened the database pool (%d connections)", size))
-                .replaceWithVoid();
+        return Uni.join().all(queries).andFailFast().invoke(opened -> {
+            long count = opened.stream().filter(Boolean::booleanValue).count();
+            if (count == 0) {
+                throw new IllegalStateException("no database connection could be opened");
+            }
+            if (count < size) {
+                LOG.warnf("opened %d of the pool's %d database connections at start-up; the others open on demand",
+                        count, size);
+            }
+        }).replaceWithVoid();
     }
 }
