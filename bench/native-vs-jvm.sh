@@ -18,8 +18,8 @@ SHARED=${SHARED_BENCH:-$REPO/../shared/bench}
 J=${BENCH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 NATIVE=$(ls "$REPO"/target/keyturn-*-runner 2>/dev/null | head -1 || true)
 PGPID=$(head -1 /var/run/postgresql/15-main.pid 2>/dev/null || echo "")
-# What Dockerfile.jvm, Dockerfile.jvm-aot and deploy/jvm give the JVM (keep in step with them).
-JVM_OPTS_SHIPPED=${JVM_OPTS_SHIPPED:--XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m}
+# What Dockerfile.jvm and bench/start-keyturn.sh give the JVM (keep in step with them).
+JVM_OPTS_SHIPPED=${JVM_OPTS_SHIPPED:--XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError}
 mkdir -p "$OUT"
 log() { echo "[native-vs-jvm] $*" >&2; }
 
