@@ -84,14 +84,11 @@ public class AuthResource {
 
     private Uni<Response> refresh(Requests.Refresh request, String refreshCookie, String transport,
             HttpServerRequest http, boolean bodyNotJson) {
-        boolean fromCookie = (request == null || request.refreshToken() == null) && refreshCookie != null;
-        if (fromCookie) {
-            requireSameSite(http, bodyNotJson);
-        }
-        String token = fromCookie ? refreshCookie : request == null ? null : request.refreshToken();
+        Presented presented = presented(request == null ? null : request.refreshToken(), refreshCookie, http, bodyNotJson);
         // A token that came as a cookie goes back as one: page scripts never see it, whatever the header says.
-        String answerTransport = fromCookie ? RefreshTokenCookie.COOKIE : transport;
-        return rotation.refresh(token, ClientInfo.of(http)).map(tokens -> tokenResponse(tokens, answerTransport));
+        String answerTransport = presented.fromCookie() ? RefreshTokenCookie.COOKIE : transport;
+        return rotation.refresh(presented.token(), ClientInfo.of(http))
+                .map(tokens -> tokenResponse(tokens, answerTransport));
     }
 
     @POST
@@ -111,17 +108,27 @@ public class AuthResource {
 
     private Uni<Response> logout(Requests.Logout request, String refreshCookie, String authorization,
             HttpServerRequest http, boolean bodyNotJson) {
-        boolean fromCookie = (request == null || request.refreshToken() == null) && refreshCookie != null;
-        if (fromCookie) {
-            requireSameSite(http, bodyNotJson);
-        }
-        String refreshToken = fromCookie ? refreshCookie : request == null ? null : request.refreshToken();
+        String refreshToken = presented(request == null ? null : request.refreshToken(), refreshCookie, http, bodyNotJson)
+                .token();
         String accessToken = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim()
                 : null;
         String scope = request == null ? null : request.scope();
         return sessions.logout(refreshToken, accessToken, scope, ClientInfo.of(http))
                 .map(ignored -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
+    }
+
+    /** The refresh token of a request, and whether it came as the cookie. */
+    private record Presented(String token, boolean fromCookie) {
+    }
+
+    /** The body's token wins; the cookie is used only without one, and only from the same site. */
+    private Presented presented(String fromBody, String refreshCookie, HttpServerRequest http, boolean bodyNotJson) {
+        if (fromBody == null && refreshCookie != null) {
+            requireSameSite(http, bodyNotJson);
+            return new Presented(refreshCookie, true);
+        }
+        return new Presented(fromBody, false);
     }
 
     /**
