@@ -8,7 +8,7 @@
 #
 # It then checks what the native-image analysis would trip over and cannot be seen without it:
 #   - the dev/test-only embedded PostgreSQL (io.zonky) is not in lib/, and the GraalVM substitutions that keep
-#     dev.keyturn.devdb out of the image are in the runner jar (Quarkus builds with --link-at-build-time);
+#     dev.keyturn.db.embedded out of the image are in the runner jar (Quarkus builds with --link-at-build-time);
 #   - the JSON types of the API are registered for reflection.
 # About 20-60 s; the native profile packages no JVM jar, so run it after `./mvnw verify`, not before.
 set -euo pipefail
@@ -28,8 +28,8 @@ command -v "$jar" >/dev/null || fail "the JDK's jar tool is needed"
 entries=$("$jar" tf "$runner")
 
 if ls "$out/lib" -R | grep -q -i 'zonky'; then fail "the embedded PostgreSQL (io.zonky) is in $out/lib"; fi
-for c in Target_dev_keyturn_devdb_EmbeddedDatabaseConfigSourceFactory Target_dev_keyturn_devdb_EmbeddedDatabase; do
-  grep -q "dev/keyturn/devdb/$c.class" <<< "$entries" || fail "substitution $c missing from $runner"
+for c in Target_dev_keyturn_db_embedded_EmbeddedDatabaseConfigSourceFactory Target_dev_keyturn_db_embedded_EmbeddedDatabase; do
+  grep -q "dev/keyturn/db/embedded/$c.class" <<< "$entries" || fail "substitution $c missing from $runner"
 done
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * An expected failure that becomes a problem response. Services throw it (or fail their {@code Uni}
- * with it); {@code web.ProblemMappers} turns it into the HTTP answer.
+ * with it); {@link ProblemMappers} turns it into the HTTP answer.
  */
 public class ProblemException extends RuntimeException {
 

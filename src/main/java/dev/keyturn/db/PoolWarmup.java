@@ -1,4 +1,4 @@
-package dev.keyturn.web;
+package dev.keyturn.db;
 
 import java.util.ArrayList;
 import java.util.List;

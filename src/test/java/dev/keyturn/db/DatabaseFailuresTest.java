@@ -1,4 +1,4 @@
-package dev.keyturn.web;
+package dev.keyturn.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

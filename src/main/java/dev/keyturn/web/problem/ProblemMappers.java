@@ -1,4 +1,4 @@
-package dev.keyturn.web;
+package dev.keyturn.web.problem;
 
 import java.util.List;
 import java.util.UUID;
@@ -23,9 +23,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
-import dev.keyturn.web.problem.ErrorCode;
-import dev.keyturn.web.problem.Problem;
-import dev.keyturn.web.problem.ProblemException;
+import dev.keyturn.db.DatabaseFailures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;

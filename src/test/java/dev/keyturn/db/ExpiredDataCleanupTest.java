@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.db;
 
 import static dev.keyturn.support.Api.login;
 import static dev.keyturn.support.Api.newAccount;

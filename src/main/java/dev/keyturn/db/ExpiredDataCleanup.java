@@ -1,4 +1,4 @@
-package dev.keyturn.session;
+package dev.keyturn.db;
 
 import java.time.Duration;
 import java.time.Instant;

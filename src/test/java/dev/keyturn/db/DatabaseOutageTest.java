@@ -1,4 +1,4 @@
-package dev.keyturn.web;
+package dev.keyturn.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.keyturn.devdb.EmbeddedDatabase;
+import dev.keyturn.db.embedded.EmbeddedDatabase;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.support.Api;
 import dev.keyturn.support.Db;

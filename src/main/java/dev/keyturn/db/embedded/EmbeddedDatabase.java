@@ -1,4 +1,4 @@
-package dev.keyturn.devdb;
+package dev.keyturn.db.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

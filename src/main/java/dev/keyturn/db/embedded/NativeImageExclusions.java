@@ -1,4 +1,4 @@
-package dev.keyturn.devdb;
+package dev.keyturn.db.embedded;
 
 import java.util.List;
 
@@ -27,7 +27,7 @@ final class NativeImageExclusions {
 }
 
 @TargetClass(EmbeddedDatabaseConfigSourceFactory.class)
-final class Target_dev_keyturn_devdb_EmbeddedDatabaseConfigSourceFactory {
+final class Target_dev_keyturn_db_embedded_EmbeddedDatabaseConfigSourceFactory {
 
     @Substitute
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -37,5 +37,5 @@ final class Target_dev_keyturn_devdb_EmbeddedDatabaseConfigSourceFactory {
 
 @TargetClass(EmbeddedDatabase.class)
 @Delete
-final class Target_dev_keyturn_devdb_EmbeddedDatabase {
+final class Target_dev_keyturn_db_embedded_EmbeddedDatabase {
 }
