@@ -11,7 +11,6 @@ import io.smallrye.config.WithDefault;
 public interface AccountConfig {
 
     /** Whether login needs a verified email (a correct password on an unverified account answers 403). */
-    @WithDefault("true")
     boolean requireVerifiedEmail();
 
     @WithDefault("PT15M")

@@ -76,11 +76,11 @@ public class ExpiredDataCleanup {
     private final int batchSize;
 
     public ExpiredDataCleanup(Pool pool,
-            @ConfigProperty(name = "keyturn.cleanup.retention", defaultValue = "P1D") Duration retention,
-            @ConfigProperty(name = "keyturn.audit.retention", defaultValue = "P90D") Duration auditRetention,
-            @ConfigProperty(name = "keyturn.rate-limits.login-known-address-lifetime", defaultValue = "P90D")
+            @ConfigProperty(name = "keyturn.cleanup.retention") Duration retention,
+            @ConfigProperty(name = "keyturn.audit.retention") Duration auditRetention,
+            @ConfigProperty(name = "keyturn.rate-limits.login-known-address-lifetime")
             Duration knownAddressLifetime,
-            @ConfigProperty(name = "keyturn.cleanup.batch-size", defaultValue = "5000") int batchSize) {
+            @ConfigProperty(name = "keyturn.cleanup.batch-size") int batchSize) {
         this.pool = pool;
         this.retention = retention;
         this.auditRetention = auditRetention;
@@ -88,7 +88,7 @@ public class ExpiredDataCleanup {
         this.batchSize = batchSize;
     }
 
-    @Scheduled(every = "${keyturn.cleanup.interval:1h}", delayed = "${keyturn.cleanup.delay:5m}",
+    @Scheduled(every = "${keyturn.cleanup.interval}", delayed = "${keyturn.cleanup.delay:5m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run().invoke(deleted -> LOG.infof("cleanup deleted %s", deleted)).onFailure()

@@ -3,13 +3,11 @@ package dev.keyturn.mail;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 @ConfigMapping(prefix = "keyturn.mail")
 public interface MailConfig {
 
     /** The name mails speak of. */
-    @WithDefault("Keyturn")
     String productName();
 
     /** A link to the password-reset page of your front end; {@code {token}} is replaced by the token. */

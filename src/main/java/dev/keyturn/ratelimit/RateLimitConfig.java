@@ -2,7 +2,6 @@ package dev.keyturn.ratelimit;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
-import io.smallrye.config.WithDefault;
 
 /**
  * Every rate limit, each {@code max/window} ({@link Limit}); README "Security" lists the environment
@@ -12,12 +11,10 @@ import io.smallrye.config.WithDefault;
 public interface RateLimitConfig {
 
     /** Login attempts from one client address, whatever the account (credential stuffing). */
-    @WithDefault("200/PT10M")
     @WithConverter(LimitConverter.class)
     Limit loginPerIp();
 
     /** Login attempts on one account from one client address (password guessing from one place). */
-    @WithDefault("10/PT15M")
     @WithConverter(LimitConverter.class)
     Limit loginPerAccountAndIp();
 
@@ -26,31 +23,25 @@ public interface RateLimitConfig {
      * {@link #loginKnownAddressLifetime()}): a ceiling on distributed guessing that never locks the owner out of
      * the places he usually logs in from.
      */
-    @WithDefault("100/PT15M")
     @WithConverter(LimitConverter.class)
     Limit loginPerAccount();
 
     /** How long an address stays known to an account after its last successful login from there. */
-    @WithDefault("P90D")
     java.time.Duration loginKnownAddressLifetime();
 
     /** Sign-ups from one client address. */
-    @WithDefault("20/PT1H")
     @WithConverter(LimitConverter.class)
     Limit signupPerIp();
 
     /** Password-reset mails asked for one address (whether or not it has an account: the answer must not tell). */
-    @WithDefault("5/PT1H")
     @WithConverter(LimitConverter.class)
     Limit forgotPerAccount();
 
     /** Password-reset requests from one client address. */
-    @WithDefault("30/PT1H")
     @WithConverter(LimitConverter.class)
     Limit forgotPerIp();
 
     /** Verification-mail resends from one client address (per account: keyturn.accounts.resend-*). */
-    @WithDefault("30/PT1H")
     @WithConverter(LimitConverter.class)
     Limit resendPerIp();
 
@@ -58,7 +49,6 @@ public interface RateLimitConfig {
      * Refreshes of one session (counted on the session row under the rotation lock: no extra round trip).
      * A well-behaved client refreshes once per access-token lifetime; many tabs at once stay far below.
      */
-    @WithDefault("60/PT1M")
     @WithConverter(LimitConverter.class)
     Limit refreshPerSession();
 
@@ -66,12 +56,10 @@ public interface RateLimitConfig {
      * Email-verification tries on one address, whether or not an account has it (so the 429 tells nothing).
      * Each code takes 5 wrong tries anyway; this bounds the guessing across resent codes: 10 tries in 15 min.
      */
-    @WithDefault("10/PT15M")
     @WithConverter(LimitConverter.class)
     Limit verifyPerAccount();
 
     /** Email-verification tries from one client address, whatever the account (guessing many accounts' codes). */
-    @WithDefault("100/PT15M")
     @WithConverter(LimitConverter.class)
     Limit verifyPerIp();
 
@@ -80,7 +68,6 @@ public interface RateLimitConfig {
      * stolen access token cannot guess the current password, nor spend the hashing pool. An owner changes a
      * password once, rarely five times in 15 minutes.
      */
-    @WithDefault("5/PT15M")
     @WithConverter(LimitConverter.class)
     Limit passwordChangePerAccount();
 }

@@ -42,7 +42,7 @@ public class RequestLimits {
     private final BodyHandler chunkedBodies;
 
     public RequestLimits(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
-            @ConfigProperty(name = "keyturn.http.max-header-size", defaultValue = "16K") MemorySize maxHeaderSize,
+            @ConfigProperty(name = "keyturn.http.max-header-size") MemorySize maxHeaderSize,
             @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxFormFields,
             ObjectMapper json) throws JsonProcessingException {
         this.maxBodySize = maxBodySize.asLongValue();
