@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,36 @@ class OperationsTest {
         org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/auth/login'.post.responses")).containsKeys("200", "401");
         org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/auth/refresh'.post.responses")).containsKey("401");
         org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/users/{id}'.get.responses")).containsKeys("403", "401");
+    }
+
+    @Test
+    void everyErrorResponseInOpenApiIsAProblem() {
+        var spec = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas.Problem.properties"))
+                .containsKeys("type", "title", "status", "code", "detail");
+        org.assertj.core.api.Assertions.assertThat(spec.getString("info.description")).contains("docs/api.md");
+        Map<String, Map<String, Map<String, Object>>> paths = spec.getMap("paths");
+        List<String> errorResponses = new java.util.ArrayList<>();
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> responses = (Map<String, Map<String, Object>>) operation.get("responses");
+            if (responses == null) {
+                return;
+            }
+            responses.forEach((status, response) -> {
+                if (status.startsWith("4") || status.startsWith("5")) {
+                    String where = method.toUpperCase(java.util.Locale.ROOT) + " " + path + " " + status;
+                    errorResponses.add(where);
+                    org.assertj.core.api.Assertions.assertThat(response).as(where).extractingByKey("content")
+                            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                            .extractingByKey("application/problem+json").asString()
+                            .contains("#/components/schemas/Problem");
+                }
+            });
+        }));
+        // the routes' own annotations name their errors; the filter only adds the problem body to each
+        org.assertj.core.api.Assertions.assertThat(errorResponses).hasSizeGreaterThan(30)
+                .contains("POST /auth/login 401", "POST /auth/refresh 401", "GET /users/{id} 403", "POST /oauth/introspect 401");
     }
 
     @Test
