@@ -5,19 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.keyturn.support.Jwts;
 import dev.keyturn.support.KnownKeys;
+import dev.keyturn.support.PackagedDeployment;
 import dev.keyturn.support.PackagedService;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The packaged application (JVM jar or native executable) configured the other way the README allows: an ES256
@@ -27,44 +25,26 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class Es256KeysIT {
 
-    static EmbeddedPostgres database;
-    static PackagedService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        database = EmbeddedPostgres.builder().start();
-        Path workDirectory = Files.createTempDirectory("keyturn-es256");
-        Map<String, String> environment = new HashMap<>(PackagedService.environment(database.getPort(), workDirectory));
-        environment.put("KEYTURN_SIGNING_ALGORITHM", "ES256");
-        environment.put("KEYTURN_SIGNING_KEY", KnownKeys.currentKeyFile().toString());
-        environment.put("KEYTURN_PREVIOUS_VERIFICATION_KEYS", KnownKeys.previousPublicKeyPem());
-        service = PackagedService.start("keyturn-es256", environment, workDirectory).awaitReady();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (service != null) {
-            service.stop();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
+    @RegisterExtension
+    static final PackagedDeployment deployment = PackagedDeployment.of("keyturn-es256")
+            .with("KEYTURN_SIGNING_ALGORITHM", "ES256")
+            .with("KEYTURN_SIGNING_KEY", KnownKeys.currentKeyFile().toString())
+            .with("KEYTURN_PREVIOUS_VERIFICATION_KEYS", KnownKeys.previousPublicKeyPem());
 
     @Test
     void tokensAreSignedWithTheEs256KeyAndBothKeysArePublished() throws Exception {
-        Map<String, Object> tokens = service.login(service.newAccount("es"));
+        Map<String, Object> tokens = deployment.service().login(deployment.service().newAccount("es"));
         String accessToken = (String) tokens.get("access_token");
         assertThat(Jwts.header(accessToken)).containsEntry("alg", "ES256")
                 .containsEntry("kid", KnownKeys.currentKey().getKeyID());
-        assertThat(service.get("/users/me", accessToken).statusCode()).isEqualTo(200);
+        assertThat(deployment.service().get("/users/me", accessToken).statusCode()).isEqualTo(200);
 
-        HttpResponse<String> refreshed = service.post("/auth/refresh", Map.of("refresh_token", tokens.get("refresh_token")));
+        HttpResponse<String> refreshed = deployment.service().post("/auth/refresh", Map.of("refresh_token", tokens.get("refresh_token")));
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> keys = (List<Map<String, Object>>) PackagedService
-                .json(service.get("/.well-known/jwks.json", null)).get("keys");
+                .json(deployment.service().get("/.well-known/jwks.json", null)).get("keys");
         assertThat(keys).extracting(key -> key.get("kid"))
                 .containsExactly(KnownKeys.currentKey().getKeyID(), KnownKeys.previousKey().getKeyID());
         assertThat(keys).extracting(key -> key.get("alg")).containsExactly("ES256", "RS256");
@@ -76,8 +56,7 @@ class Es256KeysIT {
         try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
             migrations = files.filter(file -> file.getFileName().toString().endsWith(".sql")).count();
         }
-        assertThat(PackagedService.sql(database.getPostgresDatabase(),
-                "select count(*) from flyway_schema_history where success and version is not null"))
+        assertThat(deployment.sql("select count(*) from flyway_schema_history where success and version is not null"))
                 .isEqualTo(migrations);
     }
 }

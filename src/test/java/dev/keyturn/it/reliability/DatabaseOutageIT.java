@@ -1,11 +1,8 @@
-package dev.keyturn.reliability;
+package dev.keyturn.it.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,12 +16,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyturn.support.PackagedDeployment;
 import dev.keyturn.support.PackagedService;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The outage drill of web/DatabaseOutageTest against the packaged application (JVM jar or native executable,
@@ -34,48 +30,15 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class DatabaseOutageIT {
 
-    static Path dataDirectory;
-    static int databasePort;
-    static EmbeddedPostgres database;
-    static PackagedService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dataDirectory = Files.createTempDirectory("keyturn-outage-db");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            databasePort = socket.getLocalPort();
-        }
-        startDatabase();
-        Path workDirectory = Files.createTempDirectory("keyturn-outage");
-        service = PackagedService.start("keyturn",
-                PackagedService.environment(databasePort, workDirectory), workDirectory).awaitReady();
-    }
-
-    /** The same cluster every time: its data survives a stop, as a real database server's would. */
-    private static void startDatabase() throws Exception {
-        database = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(databasePort)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .setServerConfig("fsync", "off")
-                .start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (service != null) {
-            service.stop();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
+    @RegisterExtension
+    static final PackagedDeployment deployment = PackagedDeployment.of("keyturn");
 
     @Test
     void whileTheDatabaseIsDownRequestsAreServedOrRefusedAndTheServiceRecoversByItself() throws Exception {
-        Map<String, String> account = service.newAccount("outage");
+        Map<String, String> account = deployment.service().newAccount("outage");
         List<LoadClient> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            clients.add(new LoadClient(service.login(account)));
+            clients.add(new LoadClient(deployment.service().login(account)));
         }
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean recovered = new AtomicBoolean();
@@ -86,16 +49,16 @@ class DatabaseOutageIT {
                 running.add(threads.submit(() -> client.run(stop, recovered)));
             }
             Thread.sleep(1000);
-            database.close();
+            deployment.stopDatabase();
             try {
                 Thread.sleep(3000);
-                HttpResponse<String> ready = service.get("/q/health/ready", null);
+                HttpResponse<String> ready = deployment.service().get("/q/health/ready", null);
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
                 assertThat(PackagedService.json(ready)).containsEntry("status", "DOWN");
-                assertThat(service.get("/q/health/live", null).statusCode()).isEqualTo(200);
-                assertThat(service.get("/.well-known/jwks.json", null).statusCode()).isEqualTo(200);
+                assertThat(deployment.service().get("/q/health/live", null).statusCode()).isEqualTo(200);
+                assertThat(deployment.service().get("/.well-known/jwks.json", null).statusCode()).isEqualTo(200);
             } finally {
-                startDatabase();
+                deployment.startDatabase();
             }
             awaitReady();
             recovered.set(true);
@@ -117,20 +80,19 @@ class DatabaseOutageIT {
             assertThat(client.unexpected).as("answers other than 200 or 503 unavailable").isEmpty();
             assertThat(client.rotationsAfterRecovery).as("refreshes that succeeded after the database returned")
                     .isGreaterThanOrEqualTo(2);
-            assertThat(PackagedService.sql(database.getPostgresDatabase(),
-                    "select count(*) from refresh_tokens where session_id = '" + client.sessionId + "'"))
+            assertThat(deployment.sql("select count(*) from refresh_tokens where session_id = '" + client.sessionId + "'"))
                     .as("the chain: the login's token and one per distinct token the client received")
                     .isEqualTo((long) (1 + client.received.size()));
-            HttpResponse<String> next = service.post("/auth/refresh", Map.of("refresh_token", client.refreshToken));
+            HttpResponse<String> next = deployment.service().post("/auth/refresh", Map.of("refresh_token", client.refreshToken));
             assertThat(next.statusCode()).as("the token the client holds rotates: " + next.body()).isEqualTo(200);
         }
         // a new account and login work again, through a reconnected pool
-        service.login(service.newAccount("after-outage"));
+        deployment.service().login(deployment.service().newAccount("after-outage"));
     }
 
     private static void awaitReady() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (service.get("/q/health/ready", null).statusCode() != 200) {
+        while (deployment.service().get("/q/health/ready", null).statusCode() != 200) {
             assertThat(System.nanoTime()).as("ready again within 60 s of the database's return").isLessThan(deadline);
             Thread.sleep(100);
         }
@@ -155,7 +117,7 @@ class DatabaseOutageIT {
         void run(AtomicBoolean stop, AtomicBoolean recovered) {
             while (!stop.get()) {
                 HttpResponse<String> rotated = call("POST /auth/refresh",
-                        () -> service.post("/auth/refresh", Map.of("refresh_token", refreshToken)));
+                        () -> deployment.service().post("/auth/refresh", Map.of("refresh_token", refreshToken)));
                 if (rotated != null && rotated.statusCode() == 200) {
                     try {
                         Map<String, Object> body = PackagedService.json(rotated);
@@ -169,7 +131,7 @@ class DatabaseOutageIT {
                         rotationsAfterRecovery++;
                     }
                 }
-                call("GET /users/me", () -> service.get("/users/me", accessToken));
+                call("GET /users/me", () -> deployment.service().get("/users/me", accessToken));
                 try {
                     Thread.sleep(300);
                 } catch (InterruptedException e) {

@@ -1,22 +1,19 @@
-package dev.keyturn.replicas;
+package dev.keyturn.it.replicas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.keyturn.support.PackagedDeployment;
 import dev.keyturn.support.PackagedService;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Two instances of the packaged service (two processes, two ports) on one PostgreSQL, as two replicas behind
@@ -24,45 +21,21 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class TwoReplicasIT {
 
-    static EmbeddedPostgres database;
-    static PackagedService a;
-    static PackagedService b;
-
-    @BeforeAll
-    static void startTwoReplicas() throws Exception {
-        database = EmbeddedPostgres.builder().start();
-        Path workDirectory = Files.createTempDirectory("keyturn-replicas");
-        Map<String, String> environment = PackagedService.environment(database.getPort(), workDirectory);
-        a = PackagedService.start("replica-a", environment, workDirectory);
-        b = PackagedService.start("replica-b", environment, workDirectory);
-        a.awaitReady();
-        b.awaitReady();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (PackagedService replica : new PackagedService[] { a, b }) {
-            if (replica != null) {
-                replica.stop();
-            }
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
+    @RegisterExtension
+    static final PackagedDeployment deployment = PackagedDeployment.replicas("replica-a", "replica-b");
 
     @Test
     void logoutOnOneReplicaRejectsTheAccessTokenOnTheOtherWithinOneSecond() throws Exception {
-        Map<String, Object> tokens = a.login(a.newAccount("replica"));
+        Map<String, Object> tokens = deployment.service(0).login(deployment.service(0).newAccount("replica"));
         String access = (String) tokens.get("access_token");
-        assertThat(b.get("/users/me", access).statusCode()).isEqualTo(200);
+        assertThat(deployment.service(1).get("/users/me", access).statusCode()).isEqualTo(200);
 
-        assertThat(a.post("/auth/logout", Map.of("refresh_token", tokens.get("refresh_token"))).statusCode())
+        assertThat(deployment.service(0).post("/auth/logout", Map.of("refresh_token", tokens.get("refresh_token"))).statusCode())
                 .isEqualTo(204);
         long loggedOutAt = System.nanoTime();
         int status;
         do {
-            status = b.get("/users/me", access).statusCode();
+            status = deployment.service(1).get("/users/me", access).statusCode();
         } while (status == 200 && System.nanoTime() - loggedOutAt < Duration.ofSeconds(2).toNanos());
         long millis = (System.nanoTime() - loggedOutAt) / 1_000_000;
         assertThat(status).isEqualTo(401);
@@ -71,8 +44,8 @@ class TwoReplicasIT {
 
     @Test
     void aReusedTokenPresentedToTheOtherReplicaRevokesTheSession() throws Exception {
-        Map<String, Object> first = a.login(a.newAccount("replica"));
-        HttpResponse<String> rotated = a.post("/auth/refresh", Map.of("refresh_token", first.get("refresh_token")));
+        Map<String, Object> first = deployment.service(0).login(deployment.service(0).newAccount("replica"));
+        HttpResponse<String> rotated = deployment.service(0).post("/auth/refresh", Map.of("refresh_token", first.get("refresh_token")));
         assertThat(rotated.statusCode()).isEqualTo(200);
         Map<String, Object> second = PackagedService.json(rotated);
         String sid = PackagedService.sessionId(first.get("refresh_token"));
@@ -80,26 +53,26 @@ class TwoReplicasIT {
         sql("update refresh_tokens set used_at = used_at - interval '1 minute' where session_id = '" + sid
                 + "' and used_at is not null");
 
-        assertThat(b.post("/auth/refresh", Map.of("refresh_token", first.get("refresh_token"))).statusCode())
+        assertThat(deployment.service(1).post("/auth/refresh", Map.of("refresh_token", first.get("refresh_token"))).statusCode())
                 .isEqualTo(401);
-        assertThat(a.post("/auth/refresh", Map.of("refresh_token", second.get("refresh_token"))).statusCode())
+        assertThat(deployment.service(0).post("/auth/refresh", Map.of("refresh_token", second.get("refresh_token"))).statusCode())
                 .isEqualTo(401);
         String access = (String) second.get("access_token");
         long start = System.nanoTime();
-        while (a.get("/users/me", access).statusCode() == 200 && System.nanoTime() - start < 2_000_000_000L) {
+        while (deployment.service(0).get("/users/me", access).statusCode() == 200 && System.nanoTime() - start < 2_000_000_000L) {
             Thread.onSpinWait();
         }
-        assertThat(a.get("/users/me", access).statusCode()).isEqualTo(401);
-        assertThat(b.get("/users/me", access).statusCode()).isEqualTo(401);
+        assertThat(deployment.service(0).get("/users/me", access).statusCode()).isEqualTo(401);
+        assertThat(deployment.service(1).get("/users/me", access).statusCode()).isEqualTo(401);
     }
 
     @Test
     void concurrentRefreshesSplitAcrossReplicasMakeOneChild() throws Exception {
-        Map<String, Object> first = a.login(a.newAccount("replica"));
+        Map<String, Object> first = deployment.service(0).login(deployment.service(0).newAccount("replica"));
         Object refresh = first.get("refresh_token");
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            answers.add((i % 2 == 0 ? a : b).postAsync("/auth/refresh", Map.of("refresh_token", refresh)));
+            answers.add(deployment.service(i % 2).postAsync("/auth/refresh", Map.of("refresh_token", refresh)));
         }
         List<Object> children = new ArrayList<>();
         for (CompletableFuture<HttpResponse<String>> answer : answers) {
@@ -113,6 +86,6 @@ class TwoReplicasIT {
     }
 
     private static Object sql(String statement) throws Exception {
-        return PackagedService.sql(database.getPostgresDatabase(), statement);
+        return deployment.sql(statement);
     }
 }

@@ -1,11 +1,9 @@
-package dev.keyturn.reliability;
+package dev.keyturn.it.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,15 +16,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.keyturn.support.PackagedDeployment;
 import dev.keyturn.support.PackagedService;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The packaged service restarted as a process (SIGTERM, then a new process on the same PostgreSQL): what it
@@ -37,39 +34,19 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestartIT {
 
-    static EmbeddedPostgres database;
-    static PackagedService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        database = EmbeddedPostgres.builder().start();
-        Path workDirectory = Files.createTempDirectory("keyturn-restart");
-        Map<String, String> environment = new java.util.HashMap<>(
-                PackagedService.environment(database.getPort(), workDirectory));
-        environment.put("KEYTURN_REUSE_GRACE_PERIOD", "PT0S");
-        service = PackagedService.start("keyturn", environment, workDirectory).awaitReady();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (service != null) {
-            service.stop();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
+    @RegisterExtension
+    static final PackagedDeployment deployment = PackagedDeployment.of("keyturn").with("KEYTURN_REUSE_GRACE_PERIOD", "PT0S");
 
     /** Issue 9: "no reliance on one-second iat granularity". */
     @Test
     @Order(1)
     void withNoGraceWindowTwoRefreshesOfOneTokenInTheSameSecondAreOneRotationAndOneReuse() throws Exception {
         for (int attempt = 0;; attempt++) {
-            Map<String, Object> tokens = service.login(service.newAccount("samesecond"));
+            Map<String, Object> tokens = deployment.service().login(deployment.service().newAccount("samesecond"));
             Object refresh = tokens.get("refresh_token");
             long second = Instant.now().getEpochSecond();
-            HttpResponse<String> first = service.post("/auth/refresh", Map.of("refresh_token", refresh));
-            HttpResponse<String> again = service.post("/auth/refresh", Map.of("refresh_token", refresh));
+            HttpResponse<String> first = deployment.service().post("/auth/refresh", Map.of("refresh_token", refresh));
+            HttpResponse<String> again = deployment.service().post("/auth/refresh", Map.of("refresh_token", refresh));
             if (Instant.now().getEpochSecond() != second && attempt < 5) {
                 continue; // the two crossed a second boundary: try again, the case is "within one second"
             }
@@ -78,7 +55,7 @@ class RestartIT {
             assertThat(PackagedService.json(again).get("code")).isEqualTo("invalid_refresh_token");
             // reuse detection revoked the session: the token the first refresh answered is dead too
             Object child = PackagedService.json(first).get("refresh_token");
-            assertThat(service.post("/auth/refresh", Map.of("refresh_token", child)).statusCode()).isEqualTo(401);
+            assertThat(deployment.service().post("/auth/refresh", Map.of("refresh_token", child)).statusCode()).isEqualTo(401);
             assertThat(sql("select revoked_reason from sessions where id = '" + PackagedService.sessionId(refresh) + "'"))
                     .isEqualTo("refresh_token_reuse");
             return;
@@ -88,11 +65,11 @@ class RestartIT {
     @Test
     @Order(2)
     void withNoGraceWindowConcurrentRefreshesOfOneTokenGiveExactlyOneSuccess() throws Exception {
-        Object refresh = service.login(service.newAccount("concurrent")).get("refresh_token");
+        Object refresh = deployment.service().login(deployment.service().newAccount("concurrent")).get("refresh_token");
         List<CompletableFuture<HttpResponse<String>>> answers = List.of(
-                service.postAsync("/auth/refresh", Map.of("refresh_token", refresh)),
-                service.postAsync("/auth/refresh", Map.of("refresh_token", refresh)),
-                service.postAsync("/auth/refresh", Map.of("refresh_token", refresh)));
+                deployment.service().postAsync("/auth/refresh", Map.of("refresh_token", refresh)),
+                deployment.service().postAsync("/auth/refresh", Map.of("refresh_token", refresh)),
+                deployment.service().postAsync("/auth/refresh", Map.of("refresh_token", refresh)));
         long ok = 0;
         for (CompletableFuture<HttpResponse<String>> answer : answers) {
             int status = answer.get().statusCode();
@@ -108,43 +85,43 @@ class RestartIT {
     @Order(3)
     void aRestartForgetsNothingThatProtectsSessions() throws Exception {
         // a session rotated before the restart
-        Map<String, String> alice = service.newAccount("alice");
-        Map<String, Object> first = service.login(alice);
-        HttpResponse<String> rotated = service.post("/auth/refresh", Map.of("refresh_token", first.get("refresh_token")));
+        Map<String, String> alice = deployment.service().newAccount("alice");
+        Map<String, Object> first = deployment.service().login(alice);
+        HttpResponse<String> rotated = deployment.service().post("/auth/refresh", Map.of("refresh_token", first.get("refresh_token")));
         assertThat(rotated.statusCode()).isEqualTo(200);
         Map<String, Object> second = PackagedService.json(rotated);
         // a session logged out before the restart, whose access token has not expired
-        Map<String, Object> loggedOut = service.login(service.newAccount("bob"));
-        assertThat(service.post("/auth/logout", Map.of("refresh_token", loggedOut.get("refresh_token"))).statusCode())
+        Map<String, Object> loggedOut = deployment.service().login(deployment.service().newAccount("bob"));
+        assertThat(deployment.service().post("/auth/logout", Map.of("refresh_token", loggedOut.get("refresh_token"))).statusCode())
                 .isEqualTo(204);
         // a session nobody touched
-        Map<String, Object> quiet = service.login(service.newAccount("carol"));
+        Map<String, Object> quiet = deployment.service().login(deployment.service().newAccount("carol"));
         // a rate limit reached: a second resend of the verification code within 15 minutes
-        Map<String, String> dave = service.newAccount("dave");
-        assertThat(service.post("/auth/resend-verification", Map.of("email", dave.get("email"))).statusCode())
+        Map<String, String> dave = deployment.service().newAccount("dave");
+        assertThat(deployment.service().post("/auth/resend-verification", Map.of("email", dave.get("email"))).statusCode())
                 .isEqualTo(202);
-        assertThat(service.post("/auth/resend-verification", Map.of("email", dave.get("email"))).statusCode())
+        assertThat(deployment.service().post("/auth/resend-verification", Map.of("email", dave.get("email"))).statusCode())
                 .isEqualTo(429);
 
-        assertThat(service.stop()).as("exit code after SIGTERM").isIn(0, 130, 143);
-        service.restart();
+        assertThat(deployment.service().stop()).as("exit code after SIGTERM").isIn(0, 130, 143);
+        deployment.service().restart();
 
         // first request after ready: the logged-out session's access token (revocations reloaded at start)
-        assertThat(service.get("/users/me", (String) loggedOut.get("access_token")).statusCode()).isEqualTo(401);
+        assertThat(deployment.service().get("/users/me", (String) loggedOut.get("access_token")).statusCode()).isEqualTo(401);
         // the untouched session lives on
-        assertThat(service.get("/users/me", (String) quiet.get("access_token")).statusCode()).isEqualTo(200);
-        assertThat(service.post("/auth/refresh", Map.of("refresh_token", quiet.get("refresh_token"))).statusCode())
+        assertThat(deployment.service().get("/users/me", (String) quiet.get("access_token")).statusCode()).isEqualTo(200);
+        assertThat(deployment.service().post("/auth/refresh", Map.of("refresh_token", quiet.get("refresh_token"))).statusCode())
                 .isEqualTo(200);
         // the rate limit still holds
-        assertThat(service.post("/auth/resend-verification", Map.of("email", dave.get("email"))).statusCode())
+        assertThat(deployment.service().post("/auth/resend-verification", Map.of("email", dave.get("email"))).statusCode())
                 .isEqualTo(429);
         // replaying the token rotated before the restart is reuse: 401, and the whole session is revoked
-        HttpResponse<String> replay = service.post("/auth/refresh", Map.of("refresh_token", first.get("refresh_token")));
+        HttpResponse<String> replay = deployment.service().post("/auth/refresh", Map.of("refresh_token", first.get("refresh_token")));
         assertThat(replay.statusCode()).isEqualTo(401);
         assertThat(PackagedService.json(replay).get("code")).isEqualTo("invalid_refresh_token");
-        assertThat(service.post("/auth/refresh", Map.of("refresh_token", second.get("refresh_token"))).statusCode())
+        assertThat(deployment.service().post("/auth/refresh", Map.of("refresh_token", second.get("refresh_token"))).statusCode())
                 .isEqualTo(401);
-        assertThat(service.get("/users/me", (String) second.get("access_token")).statusCode()).isEqualTo(401);
+        assertThat(deployment.service().get("/users/me", (String) second.get("access_token")).statusCode()).isEqualTo(401);
         assertThat(sql("select revoked_reason from sessions where id = '" + PackagedService.sessionId(first.get("refresh_token"))
                 + "'")).isEqualTo("refresh_token_reuse");
     }
@@ -161,7 +138,7 @@ class RestartIT {
     void sigtermUnderLoadLosesNoAcceptedRequest() throws Exception {
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            clients.add(new Client(service.login(service.newAccount("shutdown"))));
+            clients.add(new Client(deployment.service().login(deployment.service().newAccount("shutdown"))));
         }
         AtomicBoolean terminated = new AtomicBoolean();
         ExecutorService threads = Executors.newFixedThreadPool(clients.size());
@@ -175,12 +152,12 @@ class RestartIT {
         }
         long before = clients.stream().mapToLong(c -> c.answered).sum();
         terminated.set(true);
-        service.process().destroy(); // SIGTERM
+        deployment.service().process().destroy(); // SIGTERM
         for (Future<?> client : running) {
             client.get(60, TimeUnit.SECONDS);
         }
         threads.shutdown();
-        assertThat(service.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(deployment.service().process().waitFor(60, TimeUnit.SECONDS)).isTrue();
 
         System.out.printf("SIGTERM under load: %d answers before the signal, %d after; %d refused with 503, %d closed"
                 + " before answering, %d clients ended refused at connect%n", before,
@@ -219,8 +196,8 @@ class RestartIT {
                 boolean rotate = i % 2 == 0;
                 try {
                     HttpResponse<String> answer = rotate
-                            ? service.post("/auth/refresh", Map.of("refresh_token", refresh))
-                            : service.get("/users/me", access);
+                            ? deployment.service().post("/auth/refresh", Map.of("refresh_token", refresh))
+                            : deployment.service().get("/users/me", access);
                     answered++;
                     if (answer.statusCode() == 503 && terminated.get() && isShutdownRefusal(answer)) {
                         refusals++;
@@ -272,8 +249,7 @@ class RestartIT {
         return false;
     }
 
-
     private static Object sql(String statement) throws Exception {
-        return PackagedService.sql(database.getPostgresDatabase(), statement);
+        return deployment.sql(statement);
     }
 }

@@ -1,23 +1,19 @@
-package dev.keyturn.reliability;
+package dev.keyturn.it.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.keyturn.support.Burst;
+import dev.keyturn.support.PackagedDeployment;
 import dev.keyturn.support.PackagedService;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Issue 14, finding 11: "a burst of 50 parallel requests on a fresh start got a 503 from the pool's wait queue".
@@ -27,63 +23,45 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class ColdStartBurstIT {
 
+    @RegisterExtension
+    static final PackagedDeployment deployment = PackagedDeployment.of("keyturn")
+            // The production cost: with the tests' cheap bcrypt the burst is over before the pool is under pressure.
+            .with("KEYTURN_BCRYPT_COST", "10");
+
     /** Sign-ups weigh most (a password check and a bcrypt each) and reproduced the 503 most often. */
     private static final int SIGNUPS = 35;
-
-    static EmbeddedPostgres database;
-    static PackagedService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        database = EmbeddedPostgres.builder().start();
-        Path workDirectory = Files.createTempDirectory("keyturn-cold-burst");
-        Map<String, String> environment = new HashMap<>(PackagedService.environment(database.getPort(), workDirectory));
-        // The production cost: with the tests' cheap bcrypt the burst is over before the pool is under pressure.
-        environment.put("KEYTURN_BCRYPT_COST", "10");
-        service = PackagedService.start("keyturn", environment, workDirectory).awaitReady();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (service != null) {
-            service.stop();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @Test
     void fiftyRequestsAtOnceRightAfterAFreshStartAreAllServed() throws Exception {
         List<Map<String, String>> accounts = new ArrayList<>();
         List<Map<String, Object>> sessions = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Map<String, String> account = service.newAccount("cold");
+            Map<String, String> account = deployment.service().newAccount("cold");
             accounts.add(account);
-            sessions.add(service.login(account));
-            sessions.add(service.login(account));
+            sessions.add(deployment.service().login(account));
+            sessions.add(deployment.service().login(account));
         }
-        service.stop();
-        service.restart();
+        deployment.service().stop();
+        deployment.service().restart();
 
         List<Callable<HttpResponse<String>>> burst = new ArrayList<>();
         for (int i = 0; i < SIGNUPS; i++) {
             String username = "coldsignup" + i + java.util.UUID.randomUUID().toString().substring(0, 8);
-            burst.add(() -> service.post("/auth/signup", Map.of("username", username, "email", username + "@example.com",
+            burst.add(() -> deployment.service().post("/auth/signup", Map.of("username", username, "email", username + "@example.com",
                     "password", "correct horse battery staple")));
         }
         for (int i = 0; i < 5; i++) {
             Map<String, String> account = accounts.get(i % accounts.size());
-            burst.add(() -> service.post("/auth/login", Map.of("email", account.get("email"), "password",
+            burst.add(() -> deployment.service().post("/auth/login", Map.of("email", account.get("email"), "password",
                     account.get("password"))));
         }
         for (int i = 0; i < 5; i++) {
             Object refresh = sessions.get(i).get("refresh_token");
-            burst.add(() -> service.post("/auth/refresh", Map.of("refresh_token", refresh)));
+            burst.add(() -> deployment.service().post("/auth/refresh", Map.of("refresh_token", refresh)));
         }
         for (int i = 0; i < 5; i++) {
             String access = (String) sessions.get(5 + i).get("access_token");
-            burst.add(() -> service.get("/users/me", access));
+            burst.add(() -> deployment.service().get("/users/me", access));
         }
         List<HttpResponse<String>> answers = Burst.of(burst);
 
@@ -96,9 +74,8 @@ class ColdStartBurstIT {
         assertThat(answers.subList(0, SIGNUPS)).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(201));
         assertThat(answers.subList(SIGNUPS, SIGNUPS + 10)).allSatisfy(answer ->
                 assertThat(PackagedService.json(answer).get("refresh_token")).isNotNull());
-        assertThat(PackagedService.sql(database.getPostgresDatabase(), "select count(*) from sessions"))
+        assertThat(deployment.sql("select count(*) from sessions"))
                 .as("10 sessions before the restart, 5 logins in the burst").isEqualTo(15L);
-        assertThat(PackagedService.sql(database.getPostgresDatabase(),
-                "select count(*) from users where username like 'coldsignup%'")).isEqualTo((long) SIGNUPS);
+        assertThat(deployment.sql("select count(*) from users where username like 'coldsignup%'")).isEqualTo((long) SIGNUPS);
     }
 }
