@@ -8,21 +8,24 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import dev.keyturn.account.StoredRoles;
 import dev.keyturn.account.User;
 import dev.keyturn.token.AccessTokenParser;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Decides who may introspect tokens: a caller with an admin's access token (Bearer), or a configured introspection
- * client (HTTP Basic, RFC 6749 section 2.3.1 {@code client_secret_basic}).
+ * Decides who may introspect tokens: a caller with an admin's access token (Bearer) whose stored account is an admin
+ * now, or a configured introspection client (HTTP Basic, RFC 6749 section 2.3.1 {@code client_secret_basic}).
  * <p>
  * Client secrets are kept only as SHA-256 digests and compared with {@link MessageDigest#isEqual} against every
  * configured client, so neither the time taken nor an early exit tells which part of a guess was right. Startup
@@ -36,11 +39,13 @@ public class IntrospectionAccess {
     static final String BASIC_CHALLENGE = "Basic realm=\"keyturn\", charset=\"UTF-8\"";
 
     private final AccessTokenParser accessTokens;
+    private final StoredRoles storedRoles;
     /** digest of the client id → digest of its secret */
     private final List<byte[][]> clients;
 
-    public IntrospectionAccess(IntrospectionConfig config, AccessTokenParser accessTokens) {
+    public IntrospectionAccess(IntrospectionConfig config, AccessTokenParser accessTokens, StoredRoles storedRoles) {
         this.accessTokens = accessTokens;
+        this.storedRoles = storedRoles;
         Map<String, String> configured = new LinkedHashMap<>();
         String id = config.clientId().map(String::strip).orElse("");
         String secret = config.clientSecret().orElse("");
@@ -75,9 +80,18 @@ public class IntrospectionAccess {
 
     /**
      * @param authorization the Authorization header, or {@code null}
-     * @throws ProblemException 401 without or with bad credentials, 403 for an access token without role admin
+     * @return a failure with a 401 problem without or with bad credentials, a 403 for an access token whose account
+     *         is not an admin now (the claim alone does not do: a demoted admin's token still says admin)
      */
-    public void requireCaller(String authorization) {
+    public Uni<Void> requireCaller(String authorization) {
+        try {
+            return checkCredentials(authorization);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    private Uni<Void> checkCredentials(String authorization) {
         String header = authorization == null ? "" : authorization.strip();
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             JsonWebToken caller = accessTokens.parseOrNull(header.substring(7).strip());
@@ -87,13 +101,13 @@ public class IntrospectionAccess {
             if (!caller.getGroups().contains(User.ROLE_ADMIN)) {
                 throw new ProblemException(ErrorCode.FORBIDDEN, "Only an admin or an introspection client may introspect tokens.");
             }
-            return;
+            return storedRoles.requireAdmin(UUID.fromString(caller.getSubject()));
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
             if (!clientMatches(header.substring(6).strip())) {
                 throw unauthenticated(ErrorCode.INVALID_CREDENTIALS, "The client id or secret is wrong.");
             }
-            return;
+            return Uni.createFrom().voidItem();
         }
         throw unauthenticated(ErrorCode.INVALID_TOKEN,
                 "Introspection needs an admin's access token (Bearer) or an introspection client's credentials (Basic).");

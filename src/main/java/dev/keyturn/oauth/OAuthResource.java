@@ -72,13 +72,14 @@ public class OAuthResource {
     @APIResponse(responseCode = "400", description = "validation_failed: no token")
     @APIResponse(responseCode = "401", description = "invalid_token (no or bad access token) or invalid_credentials "
             + "(wrong client id or secret)")
-    @APIResponse(responseCode = "403", description = "forbidden: an access token without role admin")
+    @APIResponse(responseCode = "403", description = "forbidden: an access token whose account is not an admin now")
     @APIResponse(responseCode = "415", description = "unsupported_media_type: not application/x-www-form-urlencoded")
     public Uni<Response> introspect(@FormParam("token") String token, @FormParam("token_type_hint") String tokenTypeHint,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        access.requireCaller(authorization);
-        requireToken(token);
-        return introspection.introspect(token).map(answer -> noStore(Response.ok(answer)).build());
+        return access.requireCaller(authorization).chain(() -> {
+            requireToken(token);
+            return introspection.introspect(token);
+        }).map(answer -> noStore(Response.ok(answer)).build());
     }
 
     /** No token of ours is this long (the JSON routes draw the same line): a longer one is refused, not looked up. */

@@ -16,7 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * API.md: admin routes check the caller's current stored roles, not only the token's claim, so a demoted
+ * docs/api.md: admin routes check the caller's current stored roles, not only the token's claim, so a demoted
  * admin is refused at once, with the access token he still holds.
  */
 @QuarkusTest
@@ -34,8 +34,10 @@ class CurrentRolesTest {
         Api.Account demoted = anAdmin();
         String demotedToken = login(demoted).accessToken();
         Api.Account other = newAccount();
+        String othersToken = login(other).accessToken();
         given().auth().oauth2(demotedToken).get("/admin/users").then().statusCode(200);
         given().auth().oauth2(demotedToken).get("/users/" + other.id()).then().statusCode(200);
+        introspect(demotedToken, othersToken).then().statusCode(200).body("active", equalTo(true));
 
         given().auth().oauth2(boss).contentType(ContentType.JSON).body(Map.of("roles", List.of("user")))
                 .put("/admin/users/" + demoted.id() + "/roles").then().statusCode(200);
@@ -46,10 +48,19 @@ class CurrentRolesTest {
                 .body("code", equalTo("forbidden"));
         given().auth().oauth2(demotedToken).get("/users/" + other.id()).then().statusCode(403)
                 .body("code", equalTo("forbidden"));
+        // introspection is an admin's too: what a token says of its holder must not outlive the demotion
+        introspect(demotedToken, othersToken).then().statusCode(403).body("code", equalTo("forbidden"))
+                .body("active", org.hamcrest.Matchers.nullValue());
+        introspect(boss, othersToken).then().statusCode(200).body("active", equalTo(true));
         // his own account he may still read
         given().auth().oauth2(demotedToken).get("/users/" + demoted.id()).then().statusCode(200);
         org.assertj.core.api.Assertions.assertThat(Db.single("select disabled from users where id = ?::uuid", other.id()))
                 .isEqualTo(false);
+    }
+
+    private static io.restassured.response.Response introspect(String callerToken, String token) {
+        return given().auth().oauth2(callerToken).contentType(ContentType.URLENC).formParam("token", token)
+                .post("/oauth/introspect");
     }
 
     @Test
