@@ -161,7 +161,7 @@ public class SessionService {
 
     public Uni<List<SessionView>> activeSessions(UUID userId, UUID currentSessionId) {
         return Panache.withSession(() -> UserSession.<UserSession> list(
-                "userId = ?1 and revokedAt is null and expiresAt > ?2 order by lastUsedAt desc", userId, Instant.now()))
+                "userId = ?1 and revokedAt is null and expiresAt > ?2 order by createdAt desc, id desc", userId, Instant.now()))
                 .map(list -> list.stream().map(session -> SessionView.of(session, currentSessionId)).toList());
     }
 

@@ -18,7 +18,7 @@ import dev.keyturn.support.Jwts;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-/** API.md GET /users/me/sessions and DELETE /users/me/sessions/{id}. */
+/** docs/api.md GET /users/me/sessions and DELETE /users/me/sessions/{id}. */
 @QuarkusTest
 class SessionListTest {
 
@@ -38,6 +38,20 @@ class SessionListTest {
         for (String field : List.of("id", "created_at", "last_used_at", "expires_at", "ip")) {
             org.assertj.core.api.Assertions.assertThat(sessions.getList(field)).doesNotContainNull();
         }
+    }
+
+    @Test
+    void newestFirstEvenWhenAnOlderSessionWasUsedLast() {
+        Api.Account account = newAccount();
+        Api.Tokens first = login(account);
+        Api.Tokens second = login(account);
+        Api.Tokens third = login(account);
+        refresh(first.refreshToken()).then().statusCode(200);
+        List<String> ids = given().auth().oauth2(third.accessToken()).get("/users/me/sessions").then().statusCode(200)
+                .extract().jsonPath().getList("id");
+        org.assertj.core.api.Assertions.assertThat(ids).containsExactly(
+                (String) Jwts.claims(third.accessToken()).get("sid"), (String) Jwts.claims(second.accessToken()).get("sid"),
+                (String) Jwts.claims(first.accessToken()).get("sid"));
     }
 
     @Test
