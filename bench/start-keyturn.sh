@@ -22,7 +22,7 @@
 # BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default those of Dockerfile.jvm: serial GC, 64-128 MiB heap, metaspace bound, thread priorities), KEYTURN_DB_POOL_SIZE (default 20).
 # KEYTURN_JAR runs another build (e.g. a copy of target/quarkus-app, to compare two builds side by side on two ports).
 # KEYTURN_NATIVE=path/to/keyturn-*-runner runs that native executable instead of the JVM (never built here: build it
-# with ./mvnw package -Dnative, README "Deploy"); KEYTURN_JAVA_OPTS does not apply to it.
+# with ./mvnw package -Dnative, deploy/README.md); KEYTURN_JAVA_OPTS does not apply to it.
 set -euo pipefail
 . "$(dirname "$0")/bench-env.sh"
 

@@ -11,12 +11,12 @@
 # skipped during the load (session_replication_role = replica: the rows are consistent by construction).
 # Keyturn must have started once on the database (Flyway creates the schema); it may keep running.
 #
-# Usage: bench/big-db.sh [--users N | --scale F] [--batch 50000] [--max-minutes 60]
-#        bench/big-db.sh --clean        delete every @big.local user with its sessions and tokens
-#        bench/big-db.sh --count        row counts
+# Usage: bench/big-db/big-db.sh [--users N | --scale F] [--batch 50000] [--max-minutes 60]
+#        bench/big-db/big-db.sh --clean        delete every @big.local user with its sessions and tokens
+#        bench/big-db/big-db.sh --count        row counts
 #   --scale F   users = F x 1,000,000 (e.g. --scale 0.01 for a quick test: 10 k users, ~50 k tokens)
 set -euo pipefail
-. "$(dirname "$0")/bench-env.sh"
+. "$(dirname "$0")/../bench-env.sh"
 
 users=1000000 batch=50000 max_minutes=60 mode=fill
 while [ $# -gt 0 ]; do

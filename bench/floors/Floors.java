@@ -252,7 +252,7 @@ public class Floors {
         return jws.getCompactSerialization();
     }
 
-    /** A payload shaped like Keyturn's access token (API.md: iss, aud, sub, exp, iat, jti, sid, roles, ...). */
+    /** A payload shaped like Keyturn's access token (docs/api.md: iss, aud, sub, exp, iat, jti, sid, roles, ...). */
     static byte[] accessTokenPayload() {
         long now = System.currentTimeMillis() / 1000;
         return ("{\"iss\":\"http://127.0.0.1:8081\",\"aud\":\"keyturn\",\"sub\":\"" + UUID.randomUUID() + "\",\"iat\":" + now

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# native-vs-jvm.sh - the native executable and the JVM build side by side in one run (bench/README.md, "Native and
+# native-vs-jvm/native-vs-jvm.sh - the native executable and the JVM build side by side in one run (bench/README.md, "Native and
 # JVM"): start-up medians, RSS after ready and under load, AuthBench throughput, and the JVM heap A/B.
-#   bench/native-vs-jvm.sh [OUT_DIR]        (default /tmp/keyturn-bench/native-vs-jvm)
-# Needs target/keyturn-*-runner (./mvnw package -Dnative, README "Deploy") and target/quarkus-app (./mvnw package
+#   bench/native-vs-jvm/native-vs-jvm.sh [OUT_DIR]        (default /tmp/keyturn-bench/native-vs-jvm)
+# Needs target/keyturn-*-runner (./mvnw package -Dnative, deploy/README.md) and target/quarkus-app (./mvnw package
 # -DskipTests), PostgreSQL on 127.0.0.1:5432 and ../shared/bench. Each instance runs the prod profile on its own port,
 # database and work directory (bench/start-keyturn.sh); rate limits off. About 20 minutes on 2 cores.
 # Environment: LOGIN (1; 0 skips the login runs), ROUNDS (2), DURATION (10s), WARMUP (4s), PREWARM (15s), CONCURRENCY (16), JVM_OPTS_SHIPPED (the
@@ -11,7 +11,7 @@
 # without a native executable all but the native ones), KEYCLOAK=1 (adds the Keycloak that ../shared/bench/keycloak.sh
 # started, as one more RS256 target, for the ratios to it in the same run).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 REPO=$PWD
 OUT=${1:-/tmp/keyturn-bench/native-vs-jvm}
 SHARED=${SHARED_BENCH:-$REPO/../shared/bench}

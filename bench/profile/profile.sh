@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Profiles the running benchmark Keyturn with JFR while a load runs, then prints where its CPU goes.
-#   bench/profile.sh                                   # 20 s of the refresh simulation (bench/run.sh refresh)
-#   bench/profile.sh -- bench/run.sh protected -Dduration=20
-#   bench/profile.sh -- java ../shared/bench/AuthBench.java --target ours,base=http://127.0.0.1:8081 --scenarios refresh ...
-#   bench/profile.sh --analyze recording.jfr           # only the breakdown of an existing recording
+#   bench/profile/profile.sh                                   # 20 s of the refresh simulation (bench/run.sh refresh)
+#   bench/profile/profile.sh -- bench/run.sh protected -Dduration=20
+#   bench/profile/profile.sh -- java ../shared/bench/AuthBench.java --target ours,base=http://127.0.0.1:8081 --scenarios refresh ...
+#   bench/profile/profile.sh --analyze recording.jfr           # only the breakdown of an existing recording
 # The recording ($BENCH_DIR/profile-<time>.jfr) uses JFR's "profile" settings plus JDK 25's CPU-time sampler
 # (jdk.CPUTimeSample, Linux): bench/profile/JfrBreakdown.java buckets the samples by component (RSA/EC signing,
 # HMAC, JWT/JSON, Jackson, PostgreSQL client, Hibernate, HTTP, Netty, ...) and lists the hottest methods and the
 # GC pauses. Keyturn must be running (bench/start-keyturn.sh) on the JDK that bench-env.sh names.
 set -euo pipefail
-. "$(dirname "$0")/bench-env.sh"
+. "$(dirname "$0")/../bench-env.sh"
 
 jdk_bin=$(dirname "$JAVA")
 analyze() { "$JAVA" "$BENCH_HOME/profile/JfrBreakdown.java" "$1" --top "${PROFILE_TOP:-25}"; }

@@ -1,7 +1,7 @@
 // Soak: a long run of mixed load at a fixed fraction of the measured capacity, sampled every few seconds.
 //
 // Single file, JDK only (java.net.http + threads); run with JDK 21+ in source mode, usually through
-// bench/soak.sh:  java bench/soak/Soak.java --base http://127.0.0.1:8081 --pid 1234 --duration 30m
+// bench/soak/soak.sh:  java bench/soak/Soak.java --base http://127.0.0.1:8081 --pid 1234 --duration 30m
 //
 // 1. Calibrate: --calibrate (20 s) of the same mix, closed loop at --concurrency virtual users, as fast as the
 //    service answers: that throughput is the capacity.

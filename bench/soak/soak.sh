@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Soak test, on demand (not CI): a long run of mixed load at about half of the measured capacity, with errors,
 # p99 and the service's RSS sampled over time.
-#   bench/soak.sh                       # 30 minutes
-#   SOAK_DURATION=3m bench/soak.sh      # a short run
+#   bench/soak/soak.sh                       # 30 minutes
+#   SOAK_DURATION=3m bench/soak/soak.sh      # a short run
 # What it does:
 #   1. if nothing answers at $KEYTURN_BENCH_URL, starts Keyturn with bench/start-keyturn.sh (and stops it at the end;
 #      BENCH_START=0: never start one), then seeds the benchmark accounts (bench/seed.sh);
@@ -13,7 +13,7 @@
 #      $BENCH_DIR/soak-<time>.txt (summary: errors, p99 per interval min/median/max, RSS first/last/max).
 # Exit status: non-zero when any request failed. Environment: bench/bench-env.sh (KEYTURN_BENCH_PORT, BENCH_DIR, ...).
 set -euo pipefail
-. "$(dirname "$0")/bench-env.sh"
+. "$(dirname "$0")/../bench-env.sh"
 
 case "${1:-}" in -h|--help) sed -n '2,15p' "$0"; exit 0 ;; esac
 
@@ -34,7 +34,7 @@ csv="$BENCH_DIR/soak-$stamp.csv"
 summary="$BENCH_DIR/soak-$stamp.txt"
 mkdir -p "$BENCH_DIR"
 {
-  echo "== $(date -u +%FT%TZ) bench/soak.sh duration ${SOAK_DURATION:-30m}"
+  echo "== $(date -u +%FT%TZ) bench/soak/soak.sh duration ${SOAK_DURATION:-30m}"
   echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/{print $2}') MiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "java: $("$JAVA" -version 2>&1 | head -1); target $KEYTURN_BENCH_URL (pid $pid)"
 } | tee -a "$BENCH_DIR/runs.txt" >&2

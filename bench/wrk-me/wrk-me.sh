@@ -2,13 +2,13 @@
 # GET /users/me (or Keycloak's userinfo) under wrk, a load generator far lighter than a JVM client: on two cores
 # the JDK client of the referee saturates before Keyturn does on this route. One access token per target, so
 # each target serves one hot user.
-#   bench/wrk-me.sh keyturn  [duration=15s] [warmup=20s]     Keyturn at $KEYTURN_BENCH_URL (bench/start-keyturn.sh)
-#   bench/wrk-me.sh keycloak [duration=15s] [warmup=20s]     Keycloak of ../shared/bench/keycloak.sh (KC_URL)
+#   bench/wrk-me/wrk-me.sh keyturn  [duration=15s] [warmup=20s]     Keyturn at $KEYTURN_BENCH_URL (bench/start-keyturn.sh)
+#   bench/wrk-me/wrk-me.sh keycloak [duration=15s] [warmup=20s]     Keycloak of ../shared/bench/keycloak.sh (KC_URL)
 # Environment: WRK_THREADS (2), WRK_CONNECTIONS (16), KC_URL (http://127.0.0.1:8080), KC_REALM (bench),
 # KC_CLIENT (bench-cli). Needs wrk (Debian: apt-get install wrk) and curl. Prints wrk's report (latency
 # distribution included) after an unreported warm-up of the same shape.
 set -euo pipefail
-. "$(dirname "$0")/bench-env.sh"
+. "$(dirname "$0")/../bench-env.sh"
 
 target=${1:-keyturn} duration=${2:-15s} warmup=${3:-20s}
 threads=${WRK_THREADS:-2} connections=${WRK_CONNECTIONS:-16}
