@@ -3,7 +3,7 @@
 #
 # `quarkus.native.sources-only` stops right before native-image: it writes target/native-sources/ (the runner jar,
 # lib/, native-image.args, graalvm.version), the exact input that a GraalVM/Mandrel machine or the Mandrel builder
-# image compiles (README, Deploy). A Quarkus native build step that breaks (an extension, a reflection registration,
+# image compiles (deploy/README.md). A Quarkus native build step that breaks (an extension, a reflection registration,
 # a build-time initialisation) fails here, in CI, on machines that have no native-image. Extra arguments go to Maven.
 #
 # It then checks what the native-image analysis would trip over and cannot be seen without it:
@@ -40,4 +40,4 @@ for type in dev.keyturn.account.SignupRequest dev.keyturn.account.UserView dev.k
   grep -q -F "\"$type\"" "$tmp/META-INF/native-image/reflect-config.json" || fail "$type is not registered for reflection"
 done
 
-echo "native sources OK: $out (GraalVM $(cat "$out/graalvm.version") input; compile it where native-image exists, see README)"
+echo "native sources OK: $out (GraalVM $(cat "$out/graalvm.version") input; compile it where native-image exists, see deploy/README.md)"

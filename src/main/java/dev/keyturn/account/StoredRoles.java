@@ -10,7 +10,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The admin check against the caller's stored account, not only the token's {@code roles} claim (API.md: a
+ * The admin check against the caller's stored account, not only the token's {@code roles} claim (docs/api.md: a
  * demoted admin is refused at once, though his access token still says admin until it expires). One read of the
  * account row per admin request, never cached: admin routes are not hot, and a demotion must count at once.
  */

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** The user object of API.md: never a hash, code or token. */
+/** The user object of docs/api.md: never a hash, code or token. */
 @RegisterForReflection
 public record UserView(UUID id, String username, String email, boolean emailVerified, List<String> roles,
         Instant createdAt) {

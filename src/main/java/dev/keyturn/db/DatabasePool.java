@@ -17,7 +17,7 @@ import io.vertx.sqlclient.PoolOptions;
  * Bounds every wait on the database, so that a database that is down or stuck answers 503 within about a
  * second instead of holding requests: Quarkus sets neither the TCP connect timeout (Vert.x default 60 s)
  * nor the time a request may wait for a pooled connection (30 s) nor the length of that wait queue
- * (unbounded). See README, "Reliability".
+ * (unbounded). See docs/reliability.md.
  */
 @Singleton
 public class DatabasePool implements PgPoolCreator {

@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 
 /**
- * Every rate limit, each {@code max/window} ({@link Limit}); README "Security" lists the environment
+ * Every rate limit, each {@code max/window} ({@link Limit}); docs/security.md lists the environment
  * variables. A limit of {@code 0} is off.
  */
 @ConfigMapping(prefix = "keyturn.rate-limits")

@@ -9,7 +9,7 @@ import dev.keyturn.web.ClientInfo;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Which counters each protected route bumps, decided here and nowhere else (README "Security"). Emails
+ * Which counters each protected route bumps, decided here and nowhere else (docs/security.md). Emails
  * arrive normalised; client addresses come from {@link ClientInfo} (X-Forwarded-For only from trusted
  * proxies).
  */

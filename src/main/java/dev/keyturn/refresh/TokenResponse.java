@@ -2,7 +2,7 @@ package dev.keyturn.refresh;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** The tokens object of API.md. {@code refresh_token} is left out when it travels in the cookie. */
+/** The tokens object of docs/api.md. {@code refresh_token} is left out when it travels in the cookie. */
 @RegisterForReflection
 public record TokenResponse(String accessToken, String tokenType, long expiresIn, String refreshToken,
         long refreshExpiresIn) {

@@ -7,7 +7,7 @@ package dev.keyturn.session;
 public enum RevocationReason {
     /** {@code POST /auth/logout} */
     LOGOUT("logout"),
-    /** {@code DELETE /sessions/{id}} by the session's owner */
+    /** {@code DELETE /users/me/sessions/{id}} by the session's owner */
     ENDED_BY_USER("ended_by_user"),
     /** a refresh token of the session was presented again after it rotated */
     REFRESH_TOKEN_REUSE("refresh_token_reuse"),

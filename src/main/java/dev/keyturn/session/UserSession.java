@@ -45,7 +45,7 @@ public class UserSession extends PanacheEntityBase {
     @Column(name = "current_token_id")
     public UUID currentTokenId;
 
-    /** Start of the current refresh-rate window (README "Security": refreshes per session). */
+    /** Start of the current refresh-rate window (docs/security.md: refreshes per session). */
     @Column(name = "refresh_window_start")
     public Instant refreshWindowStart;
 

@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Discovery")
 public class DiscoveryResource {
 
-    /** Every claim an access token carries (API.md, "Tokens"). */
+    /** Every claim an access token carries (docs/api.md, "Tokens"). */
     static final List<String> CLAIMS = List.of("iss", "aud", "sub", "exp", "iat", "jti", "sid", "roles",
             "preferred_username", "email", "email_verified");
 

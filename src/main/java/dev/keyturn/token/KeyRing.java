@@ -67,7 +67,7 @@ public class KeyRing {
         }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Keyturn refuses to start without its keys. Set " + String.join(" and ", missing)
-                    + "; see .env.example and README (Configuration).");
+                    + "; see .env.example and README.md (Configuration at a glance).");
         }
 
         KeyPair signing = config.signingKey().map(pem -> ConfiguredKeys.keyPair(pem, signingAlgorithm))

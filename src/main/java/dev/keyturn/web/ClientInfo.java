@@ -5,7 +5,7 @@ import io.vertx.core.net.SocketAddress;
 
 /**
  * Who is calling, as far as the network says: the client address (X-Forwarded-For is honoured only when
- * Quarkus' proxy support trusts the sending proxy, see README "Security") and the user agent.
+ * Quarkus' proxy support trusts the sending proxy, see docs/security.md) and the user agent.
  */
 public record ClientInfo(String ip, String userAgent) {
 

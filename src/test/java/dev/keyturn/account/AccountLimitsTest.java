@@ -24,7 +24,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
- * README "Security": guessing a verification code, or the current password behind a stolen access token, meets
+ * docs/security.md: guessing a verification code, or the current password behind a stolen access token, meets
  * a rate limit: 429 {@code rate_limited} with {@code Retry-After}, before the check (no bcrypt, no try counted),
  * the same for an unknown account, and lifted when its window ends. Every request plays its own client address
  * (X-Forwarded-For through the trusted 127.0.0.1) unless the test is about the address.

@@ -23,7 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
-/** API.md verify-email, resend-verification and login's email rule, driven through a real SMTP server. */
+/** docs/api.md verify-email, resend-verification and login's email rule, driven through a real SMTP server. */
 @QuarkusTest
 class EmailVerificationTest {
 

@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
-/** API.md password forgot/reset and PUT /users/me/password, with the mails read from a real SMTP server. */
+/** docs/api.md password forgot/reset and PUT /users/me/password, with the mails read from a real SMTP server. */
 @QuarkusTest
 class PasswordTest {
 

@@ -23,7 +23,7 @@ import io.restassured.response.ValidatableResponse;
 
 /**
  * Attack families: mass assignment (a {@code roles} or any unknown field is refused) and normalisation (look-alike
- * emails and usernames collide). API.md "POST /auth/signup": what it creates, and every input it must refuse
+ * emails and usernames collide). docs/api.md "POST /auth/signup": what it creates, and every input it must refuse
  * without changing anything.
  */
 @QuarkusTest

@@ -13,7 +13,7 @@ import dev.keyturn.support.Api;
 import dev.keyturn.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** API.md "GET /users/me" and "GET /users/{id}". */
+/** docs/api.md "GET /users/me" and "GET /users/{id}". */
 @QuarkusTest
 class UserResourceTest {
 

@@ -24,7 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-/** API.md admin routes: every one refused to a plain user, and what each does for an admin. */
+/** docs/api.md admin routes: every one refused to a plain user, and what each does for an admin. */
 @QuarkusTest
 class AdminTest {
 

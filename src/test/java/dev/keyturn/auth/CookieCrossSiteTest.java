@@ -26,7 +26,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * API.md "Cookie transport": a refresh token that came as a cookie only ever goes back as a cookie, and
+ * docs/api.md "Cookie transport": a refresh token that came as a cookie only ever goes back as a cookie, and
  * cookie-borne refreshes and logouts from another site (a body that is not JSON, a foreign Origin, a
  * Sec-Fetch-Site other than same-origin) are 403 {@code forbidden} and change nothing.
  */
@@ -75,7 +75,7 @@ class CookieCrossSiteTest {
             answer.then().statusCode(200).body("$", not(hasKey("refresh_token")));
             cookies.add(cookieValue(answer.getHeader("Set-Cookie")));
         }
-        // the concurrent refreshes of one token all got the one child (API.md, "Rotation")
+        // the concurrent refreshes of one token all got the one child (docs/api.md, "Rotation")
         assertThat(cookies).allMatch(cookies.get(0)::equals).doesNotContain(cookie);
         assertThat(tokensOf(sid(cookie))).isEqualTo(2);
     }

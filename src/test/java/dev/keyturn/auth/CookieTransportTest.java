@@ -17,7 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-/** API.md "Cookie transport (browsers)". */
+/** docs/api.md "Cookie transport (browsers)". */
 @QuarkusTest
 class CookieTransportTest {
 
@@ -52,7 +52,7 @@ class CookieTransportTest {
         String second = cookieValue(rotated.getHeader("Set-Cookie"));
         assertThat(second).isNotEqualTo(first);
         // an empty JSON body also falls back to the cookie; without the header the token still goes back as a
-        // cookie only (API.md: a token that came as a cookie only ever goes back as one)
+        // cookie only (docs/api.md: a token that came as a cookie only ever goes back as one)
         Response again = given().contentType(ContentType.JSON).body("{}").cookie("refresh_token", second)
                 .post("/auth/refresh");
         again.then().statusCode(200).body("$", not(hasKey("refresh_token")));

@@ -19,7 +19,7 @@ import dev.keyturn.support.Db;
 import dev.keyturn.support.Jwts;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** API.md "POST /auth/logout": the three scopes, both ways to name the session, and the quiet answers. */
+/** docs/api.md "POST /auth/logout": the three scopes, both ways to name the session, and the quiet answers. */
 @QuarkusTest
 class LogoutTest {
 

@@ -28,7 +28,7 @@ import dev.keyturn.support.Db;
 import dev.keyturn.support.Jwts;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Attack family: replay. API.md "Rotation and reuse detection", one test per rule. */
+/** Attack family: replay. docs/api.md "Rotation and reuse detection", one test per rule. */
 @QuarkusTest
 class RotationTest {
 

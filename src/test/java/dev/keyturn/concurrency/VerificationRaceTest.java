@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * API.md verify-email and resend-verification under parallel requests: five tries per code and one
+ * docs/api.md verify-email and resend-verification under parallel requests: five tries per code and one
  * verification, and at most one resend per 15 minutes, however many requests arrive together.
  */
 @QuarkusTest
@@ -28,7 +28,7 @@ class VerificationRaceTest {
 
     private static final int MAX_ATTEMPTS = 5;
     /**
-     * A request the pool could not serve in time answers 503 (API.md: never a hang); on a loaded machine a burst
+     * A request the pool could not serve in time answers 503 (docs/api.md: never a hang); on a loaded machine a burst
      * can meet it. It changes nothing, so the state the assertions check is the same with it or without it.
      */
     private static final int BUSY = 503;

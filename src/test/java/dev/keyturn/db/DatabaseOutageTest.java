@@ -33,7 +33,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * API.md 503 {@code unavailable}: "database or mail transport unavailable; never a hang". The test stops the
+ * docs/api.md 503 {@code unavailable}: "database or mail transport unavailable; never a hang". The test stops the
  * real (embedded) PostgreSQL under the running service and starts it again on the same port with the same
  * data. The service is shared with every other test class, so each drill ends with the database up and the
  * service ready again.
@@ -41,7 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class DatabaseOutageTest {
 
-    /** API.md's bound for a 503 (issue 9: "within 2 s"); the client gives up later, so a hang fails clearly. */
+    /** docs/api.md's bound for a 503 (issue 9: "within 2 s"); the client gives up later, so a hang fails clearly. */
     private static final Duration UNAVAILABLE_WITHIN = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -18,7 +18,7 @@ import dev.keyturn.support.PackagedDeployment;
 import dev.keyturn.support.PackagedService;
 
 /**
- * The packaged application (JVM jar or native executable) configured the other way the README allows: an ES256
+ * The packaged application (JVM jar or native executable) configured the other way docs/operations.md allows: an ES256
  * signing key as a PEM file and the previous RS256 public key as PEM text. Key parsing and EC signatures go
  * through the JDK's security providers, which a native executable must carry; AuthFlowIT covers RS256. It also
  * checks that Flyway, which finds its migrations by scanning the class path, applied every one of them.

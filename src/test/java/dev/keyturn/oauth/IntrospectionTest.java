@@ -25,7 +25,7 @@ import dev.keyturn.support.OAuthApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
-/** API.md POST /oauth/introspect (RFC 7662): for admins and introspection clients; {"active": false} for any dead token. */
+/** docs/api.md POST /oauth/introspect (RFC 7662): for admins and introspection clients; {"active": false} for any dead token. */
 @QuarkusTest
 class IntrospectionTest {
 

@@ -19,7 +19,7 @@ import dev.keyturn.support.Db;
 import dev.keyturn.support.Jwts;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** API.md POST /oauth/revoke (RFC 7009): revokes a token's session; always 200 for a token it cannot use. */
+/** docs/api.md POST /oauth/revoke (RFC 7009): revokes a token's session; always 200 for a token it cannot use. */
 @QuarkusTest
 class RevocationTest {
 

@@ -25,7 +25,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 /**
- * Attack family: brute force and flooding. Every limit of README "Security" answers 429 {@code rate_limited}
+ * Attack family: brute force and flooding. Every limit of docs/security.md answers 429 {@code rate_limited}
  * with {@code Retry-After}, before doing the work it protects (the database does not change), and a client
  * address comes from X-Forwarded-For only through a trusted proxy.
  */

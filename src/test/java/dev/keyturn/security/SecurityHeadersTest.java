@@ -12,7 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /**
- * Security headers on every answer (README "Security"), no caching of tokens or personal data, and no
+ * Security headers on every answer (docs/security.md), no caching of tokens or personal data, and no
  * CORS unless origins are configured.
  */
 @QuarkusTest

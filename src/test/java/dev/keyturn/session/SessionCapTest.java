@@ -18,7 +18,7 @@ import dev.keyturn.support.Jwts;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
-/** API.md: a user has at most KEYTURN_MAX_SESSIONS_PER_USER (default 50) live sessions; a new login ends the oldest. */
+/** docs/api.md: a user has at most KEYTURN_MAX_SESSIONS_PER_USER (default 50) live sessions; a new login ends the oldest. */
 @QuarkusTest
 class SessionCapTest {
 

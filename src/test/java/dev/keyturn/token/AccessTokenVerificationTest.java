@@ -31,7 +31,7 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.jwt.util.KeyUtils;
 
 /**
- * Attack family: forgery. API.md "Tokens": what verification accepts, and every forged access token it must
+ * Attack family: forgery. docs/api.md "Tokens": what verification accepts, and every forged access token it must
  * refuse with 401 (confusion between kinds of token: security/ConfusionTest).
  */
 @QuarkusTest

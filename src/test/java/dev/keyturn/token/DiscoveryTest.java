@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
-/** API.md: GET /.well-known/openid-configuration, and the same metadata at RFC 8414's address. */
+/** docs/api.md: GET /.well-known/openid-configuration, and the same metadata at RFC 8414's address. */
 @QuarkusTest
 class DiscoveryTest {
 

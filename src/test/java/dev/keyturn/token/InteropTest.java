@@ -77,7 +77,7 @@ class InteropTest {
 
     @Test
     void smallryeJwtAsAResourceServerAcceptsTheAtJwtType() throws Exception {
-        // What a Quarkus service with quarkus-smallrye-jwt does with the README's configuration
+        // What a Quarkus service with quarkus-smallrye-jwt does with the configuration docs/api.md gives
         // (mp.jwt.verify.publickey.location = the JWKS URL, issuer, audience, smallrye.jwt.path.groups=roles).
         String token = login(newAccount()).accessToken();
         JWTAuthContextInfo context = new JWTAuthContextInfo(RemoteVerifier.jwksUrl(port).toString(), issuer);

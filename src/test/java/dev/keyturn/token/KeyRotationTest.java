@@ -39,7 +39,7 @@ import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 
 /**
- * README "Key rotation", and ES256 as a configuration choice: the application signs with a new ES256 key and still
+ * docs/operations.md "Key rotation", and ES256 as a configuration choice: the application signs with a new ES256 key and still
  * trusts the RS256 key it replaced (KEYTURN_PREVIOUS_VERIFICATION_KEYS), so tokens signed before the switch keep
  * working until they expire, here and at every resource server that reads the JWKS.
  */

@@ -2,7 +2,7 @@ package dev.keyturn.web.problem;
 
 import jakarta.ws.rs.core.Response.Status;
 
-/** The stable machine-readable {@code code} of every problem response (API.md, "Errors"). */
+/** The stable machine-readable {@code code} of every problem response (docs/api.md, "Errors"). */
 public enum ErrorCode {
     MALFORMED_REQUEST(400),
     VALIDATION_FAILED(400),

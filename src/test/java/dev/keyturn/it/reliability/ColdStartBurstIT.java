@@ -18,7 +18,7 @@ import dev.keyturn.support.PackagedService;
 /**
  * Issue 14, finding 11: "a burst of 50 parallel requests on a fresh start got a 503 from the pool's wait queue".
  * The service is restarted as a new process (cold JVM, no open database connection), and the first thing it gets
- * after readiness says UP is 50 requests at once, of every kind that touches the database. Before web/PoolWarmup,
+ * after readiness says UP is 50 requests at once, of every kind that touches the database. Before db/PoolWarmup,
  * bench/start-keyturn.sh with 50 sign-ups at once gave one 503 in 4 of 5 fresh starts.
  */
 class ColdStartBurstIT {

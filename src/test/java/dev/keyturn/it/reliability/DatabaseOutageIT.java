@@ -23,7 +23,7 @@ import dev.keyturn.support.PackagedDeployment;
 import dev.keyturn.support.PackagedService;
 
 /**
- * The outage drill of web/DatabaseOutageTest against the packaged application (JVM jar or native executable,
+ * The outage drill of db/DatabaseOutageTest against the packaged application (JVM jar or native executable,
  * whichever the build made): PostgreSQL stops under the running service and comes back on the same port with the
  * same data. Every answer meanwhile is a 200 or a 503 {@code unavailable} problem (never a 500, never a hang up to
  * the client's 10 s timeout), readiness says DOWN, and the service recovers by itself without losing a session.

@@ -12,7 +12,7 @@ import dev.keyturn.support.PackagedDeployment;
 
 /**
  * A database that allows fewer connections than the pool's 20 (replicas x pool size over max_connections): the
- * start-up warm-up (web/PoolWarmup) opens what it can, and the replica still becomes ready and serves, as it did
+ * start-up warm-up (db/PoolWarmup) opens what it can, and the replica still becomes ready and serves, as it did
  * before there was a warm-up, instead of staying unready on "too many clients".
  */
 class SmallDatabaseIT {
