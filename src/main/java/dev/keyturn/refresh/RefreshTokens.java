@@ -16,8 +16,8 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
+import dev.keyturn.token.IssuedTokenRules;
 import dev.keyturn.token.KeyRing;
 import dev.keyturn.token.TokenConfig;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
@@ -47,16 +47,8 @@ public class RefreshTokens {
         this.keys = keys;
         this.config = config;
         int skew = (int) config.clockSkew().toSeconds();
-        this.consumer = new JwtConsumerBuilder()
-                .setRequireExpirationTime()
-                .setRequireIssuedAt()
-                .setRequireSubject()
-                .setRequireJwtId()
-                .setAllowedClockSkewInSeconds(skew)
-                .setIssuedAtRestrictions(skew, (int) Math.min(Integer.MAX_VALUE, config.sessionLifetime().toSeconds() + skew))
-                .setExpectedIssuer(config.issuer())
-                .setExpectedAudience(config.audience())
-                .setExpectedType(true, TYPE)
+        // A refresh token's iat is the rotation's; the session's lifetime bounds how old any of them can be.
+        this.consumer = IssuedTokenRules.consumer(config, skew, config.sessionLifetime().toSeconds() + skew, TYPE)
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
                 .setVerificationKey(keys.refreshTokenKey())
                 .build();

@@ -19,7 +19,6 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.UnresolvableKeyException;
@@ -79,16 +78,7 @@ public class AccessTokenParser implements JWTParser {
             }
             return key.key();
         };
-        this.consumer = new JwtConsumerBuilder()
-                .setRequireExpirationTime()
-                .setRequireIssuedAt()
-                .setRequireSubject()
-                .setRequireJwtId()
-                .setAllowedClockSkewInSeconds(skew)
-                .setIssuedAtRestrictions(skew, maxAge)
-                .setExpectedIssuer(config.issuer())
-                .setExpectedAudience(config.audience())
-                .setExpectedType(true, type)
+        this.consumer = IssuedTokenRules.consumer(config, skew, maxAge, type)
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                         AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
                 .setVerificationKeyResolver(resolver)
