@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ab.sh - two builds of Keyturn side by side in one run: did a change cost throughput? Builds the packaged JVM
-# application of each revision (a git worktree per revision, cached by commit under $AB_DIR), starts both with
+# application of each revision (a copy of its files, cached by commit under $AB_DIR), starts both with
 # bench/start-keyturn.sh on their own port, database and work directory (same shipped JVM options), seeds each,
 # then runs AuthBench round-robin over the two (ABBA rounds) and prints its summary.
 #   bench/ab/ab.sh BEFORE [AFTER]        (AFTER defaults to the working tree's own build, target/quarkus-app)
@@ -19,15 +19,16 @@ OUT=$AB_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 log() { echo "[ab] $*" >&2; }
 
-# The packaged application of one revision: target/quarkus-app of a worktree at that commit, built once.
+# The packaged application of one revision: target/quarkus-app of a copy of that commit's files (git archive, so
+# the checkout gains no worktree), built once.
 app_of() {
   local commit build
   commit=$(git rev-parse --short=12 "$1^{commit}")
   build=$AB_DIR/build-$commit
   if [ ! -f "$build/target/quarkus-app/quarkus-run.jar" ]; then
     log "building $1 ($commit) in $build"
-    rm -rf "$build"; git worktree prune
-    git worktree add --detach "$build" "$commit" >&2
+    rm -rf "$build"; mkdir -p "$build"
+    git archive "$commit" | tar -x -C "$build"
     (cd "$build" && ./mvnw -B -q -o package -DskipTests >&2)
   fi
   echo "$build/target/quarkus-app/quarkus-run.jar"
