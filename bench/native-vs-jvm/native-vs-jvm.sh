@@ -30,6 +30,7 @@ instances=(
   "jvm-shipped 8093 RS256 jvm $JVM_OPTS_SHIPPED"
   "jvm-128m-g1 8094 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseG1GC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m"
   "jvm-96m-serial 8097 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx96m -XX:MaxMetaspaceSize=128m"
+  "jvm-lean 8098 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms32m -Xmx96m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss512k"
   "native-es256 8095 ES256 native"
   "jvm-shipped-es256 8096 ES256 jvm $JVM_OPTS_SHIPPED"
 )
