@@ -23,6 +23,7 @@ public class AccessTokenIssuer {
     }
 
     public AccessToken issue(TokenSubject subject, UUID sessionId, Instant now) {
+        KeyRing.SigningKey key = keys.signing();
         long issuedAt = now.getEpochSecond();
         long lifetime = config.accessTokenLifetime().toSeconds();
         String token = Jwt.issuer(config.issuer())
@@ -38,9 +39,9 @@ public class AccessTokenIssuer {
                 .claim("email_verified", subject.emailVerified())
                 .jws()
                 .header("typ", config.accessTokenType().header())
-                .keyId(keys.signingKeyId())
-                .algorithm(keys.signingAlgorithm())
-                .sign(keys.signingKey());
+                .keyId(key.kid())
+                .algorithm(key.algorithm())
+                .sign(key.key());
         return new AccessToken(token, lifetime);
     }
 }

@@ -172,4 +172,14 @@ final class ConfiguredKeys {
         }
         return secret;
     }
+
+    /** A signing key pair whose algorithm the key itself says: RS256 for RSA, ES256 for EC (with its public key). */
+    static KeyPair keyPairOfEitherAlgorithm(String source) {
+        for (PemBlocks.Block block : PemBlocks.read(source)) {
+            if (block.label().equals("PUBLIC KEY")) {
+                return keyPair(source, algorithmOf(decodePublicKey(block.pem())));
+            }
+        }
+        return keyPair(source, SignatureAlgorithm.RS256);
+    }
 }

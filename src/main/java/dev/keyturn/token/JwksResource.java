@@ -32,7 +32,7 @@ public class JwksResource {
     @APIResponse(responseCode = "200", description = "The JWK Set")
     public Response jwks() {
         CacheControl cache = new CacheControl();
-        cache.setMaxAge(300);
+        cache.setMaxAge((int) KeyRing.JWKS_MAX_AGE.toSeconds());
         return Response.ok(jwks).cacheControl(cache).build();
     }
 }

@@ -18,6 +18,18 @@ public interface KeyConfig {
      */
     Optional<String> signingKey();
 
+    /**
+     * The key that takes over signing at {@link #nextSigningKeyFrom()} (PKCS#8 PEM, RS256 or ES256 by the key; an EC
+     * PEM also holds its public key). It is in the JWK Set from start-up on, so verifiers have it before it is used.
+     */
+    Optional<String> nextSigningKey();
+
+    /**
+     * When the next signing key starts signing (an ISO-8601 instant, read by {@link KeyRing}); at least the JWK Set's
+     * max-age (5 min) after every replica started.
+     */
+    Optional<String> nextSigningKeyFrom();
+
     /** Public keys that still verify tokens signed before a key rotation (PEM text or files). */
     Optional<List<String>> previousVerificationKeys();
 

@@ -5,6 +5,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +44,14 @@ import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 public class KeyRing {
 
     private static final Logger LOG = Logger.getLogger(KeyRing.class);
+    /** How long verifiers may cache the JWK Set (its Cache-Control max-age, {@link JwksResource}). */
+    static final Duration JWKS_MAX_AGE = Duration.ofMinutes(5);
 
     private final SignatureAlgorithm signingAlgorithm;
-    private final String signingKeyId;
-    private final PrivateKey signingKey;
+    private final SigningKey current;
+    /** The key that takes over signing at {@link #nextFrom}, published in the JWKS from start-up on; or null. */
+    private final SigningKey next;
+    private final Instant nextFrom;
     private final Map<String, VerificationKey> verificationKeys;
     private final SecretKey refreshTokenKey;
     private final byte[] childIdSecret;
@@ -53,6 +59,10 @@ public class KeyRing {
 
     /** A public key that verifies access tokens, with the algorithm it is used with. */
     public record VerificationKey(String kid, SignatureAlgorithm algorithm, PublicKey key) {
+    }
+
+    /** The private key that signs access tokens, with its key id and algorithm. */
+    public record SigningKey(String kid, SignatureAlgorithm algorithm, PrivateKey key) {
     }
 
     public KeyRing(KeyConfig config) {
@@ -76,11 +86,35 @@ public class KeyRing {
             throw new IllegalStateException("KEYTURN_SIGNING_KEY is not a " + signingAlgorithm + " key");
         }
         ConfiguredKeys.requireMatchingPair(signing, signingAlgorithm);
-        this.signingKey = signing.getPrivate();
-        this.signingKeyId = thumbprint(signing.getPublic());
+        this.current = new SigningKey(thumbprint(signing.getPublic()), signingAlgorithm, signing.getPrivate());
 
         Map<String, VerificationKey> keys = new LinkedHashMap<>();
-        keys.put(signingKeyId, new VerificationKey(signingKeyId, signingAlgorithm, signing.getPublic()));
+        keys.put(current.kid(), new VerificationKey(current.kid(), signingAlgorithm, signing.getPublic()));
+        if (config.nextSigningKey().isPresent() != config.nextSigningKeyFrom().isPresent()) {
+            throw new IllegalStateException("Set both KEYTURN_NEXT_SIGNING_KEY and KEYTURN_NEXT_SIGNING_KEY_FROM "
+                    + "(the instant it starts signing, e.g. 2027-01-01T00:00:00Z), or neither");
+        }
+        if (config.nextSigningKey().isPresent()) {
+            KeyPair pair = ConfiguredKeys.keyPairOfEitherAlgorithm(config.nextSigningKey().get());
+            SignatureAlgorithm algorithm = ConfiguredKeys.algorithmOf(pair.getPublic());
+            ConfiguredKeys.requireMatchingPair(pair, algorithm);
+            this.next = new SigningKey(thumbprint(pair.getPublic()), algorithm, pair.getPrivate());
+            if (next.kid().equals(current.kid())) {
+                throw new IllegalStateException("KEYTURN_NEXT_SIGNING_KEY is the current signing key");
+            }
+            this.nextFrom = instant(config.nextSigningKeyFrom().get());
+            keys.put(next.kid(), new VerificationKey(next.kid(), algorithm, pair.getPublic()));
+            Duration lead = Duration.between(Instant.now(), nextFrom);
+            if (!lead.isNegative() && lead.compareTo(JWKS_MAX_AGE) < 0) {
+                // Verifiers may hold the JWK Set for its max-age: one fetched just before this start lacks the key.
+                LOG.warnf("KEYTURN_NEXT_SIGNING_KEY_FROM is only %d s away, less than the JWK Set's max-age (%d s): a "
+                        + "verifier with a cached key set may meet the new key id before it has it", lead.toSeconds(),
+                        JWKS_MAX_AGE.toSeconds());
+            }
+        } else {
+            this.next = null;
+            this.nextFrom = null;
+        }
         for (String source : config.previousVerificationKeys().orElse(List.of())) {
             if (source.isBlank()) {
                 continue;
@@ -98,20 +132,39 @@ public class KeyRing {
         this.childIdSecret = hmac(secret, "keyturn refresh token child id".getBytes(StandardCharsets.UTF_8));
         this.singleUseSecret = hmac(secret, "keyturn single-use secrets".getBytes(StandardCharsets.UTF_8));
         // Key ids are public (they are in the JWKS); logging them lets an operator follow a rotation.
-        LOG.infof("Access tokens are signed with %s key %s; %d key(s) verify them: %s", signingAlgorithm, signingKeyId,
+        LOG.infof("Access tokens are signed with %s key %s%s; %d key(s) verify them: %s", signingAlgorithm, current.kid(),
+                next == null ? "" : ", and from " + nextFrom + " with " + next.algorithm() + " key " + next.kid(),
                 verificationKeys.size(), String.join(", ", verificationKeys.keySet()));
     }
 
+    private static Instant instant(String value) {
+        try {
+            return Instant.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalStateException("KEYTURN_NEXT_SIGNING_KEY_FROM must be an ISO-8601 instant in UTC, such as "
+                    + "2027-01-01T00:00:00Z, not '" + value + "'");
+        }
+    }
+
+    /**
+     * The key that signs an access token issued now: the current one, or the next one once its instant has come.
+     * Every replica configured alike switches at the same instant, and every verifier has had the new key since
+     * the replicas started.
+     */
+    public SigningKey signing() {
+        return next != null && !Instant.now().isBefore(nextFrom) ? next : current;
+    }
+
     public SignatureAlgorithm signingAlgorithm() {
-        return signingAlgorithm;
+        return signing().algorithm();
     }
 
     public String signingKeyId() {
-        return signingKeyId;
+        return signing().kid();
     }
 
     public PrivateKey signingKey() {
-        return signingKey;
+        return signing().key();
     }
 
     public Optional<VerificationKey> verificationKey(String kid) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,22 @@ class KeyRingTest {
     private static final String SECRET = Base64.getEncoder().encodeToString(new byte[32]);
 
     private static KeyConfig config(String algorithm, String signingKey, String... previous) {
+        return withNextKey(algorithm, signingKey, null, null, previous);
+    }
+
+    private static KeyConfig withNextKey(String algorithm, String signingKey, String nextKey, String nextFrom,
+            String... previous) {
         return new KeyConfig() {
+            @Override
+            public Optional<String> nextSigningKey() {
+                return Optional.ofNullable(nextKey);
+            }
+
+            @Override
+            public Optional<String> nextSigningKeyFrom() {
+                return Optional.ofNullable(nextFrom);
+            }
+
             @Override
             public String signingAlgorithm() {
                 return algorithm;
@@ -82,6 +98,44 @@ class KeyRingTest {
     }
 
     @Test
+    void theNextKeyIsPublishedAtOnceAndSignsFromItsInstant() throws Exception {
+        KeyPair current = rsa();
+        KeyPair next = ec("secp256r1");
+        String nextPem = privatePem(next) + publicPem(next);
+        String inAnHour = Instant.now().plusSeconds(3600).toString();
+        String aSecondAgo = Instant.now().minusSeconds(1).toString();
+        KeyRing before = new KeyRing(withNextKey("RS256", privatePem(current), nextPem, inAnHour));
+        KeyRing after = new KeyRing(withNextKey("RS256", privatePem(current), nextPem, aSecondAgo));
+
+        String currentKid = KeyRing.thumbprint(current.getPublic());
+        String nextKid = KeyRing.thumbprint(next.getPublic());
+        for (KeyRing ring : List.of(before, after)) {
+            assertThat(ring.verificationKeys()).extracting(KeyRing.VerificationKey::kid)
+                    .containsExactly(currentKid, nextKid);
+        }
+        assertThat(before.signing().kid()).isEqualTo(currentKid);
+        assertThat(before.signing().algorithm().getAlgorithm()).isEqualTo("RS256");
+        assertThat(after.signing().kid()).isEqualTo(nextKid);
+        assertThat(after.signing().algorithm().getAlgorithm()).as("the next key's own algorithm").isEqualTo("ES256");
+        assertThat(after.signingKeyId()).isEqualTo(nextKid);
+    }
+
+    @Test
+    void aNextKeyNeedsItsInstantAndMustBeAnotherKey() throws Exception {
+        KeyPair current = rsa();
+        String nextPem = privatePem(rsa());
+        String now = Instant.now().toString();
+        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), nextPem, null)))
+                .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY_FROM");
+        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), null, now)))
+                .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY");
+        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), privatePem(current), now)))
+                .hasMessageContaining("is the current signing key");
+        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), nextPem, "next tuesday")))
+                .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY_FROM must be an ISO-8601 instant");
+    }
+
+    @Test
     void anOldSigningKeyPemIsAcceptedButOnlyItsPublicKeyIsRead() throws Exception {
         KeyPair old = ec("secp256r1");
         KeyPair current = rsa();
@@ -122,6 +176,16 @@ class KeyRingTest {
 
         @Override
         public Optional<List<String>> previousVerificationKeys() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> nextSigningKey() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> nextSigningKeyFrom() {
             return Optional.empty();
         }
     }
