@@ -8,17 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +21,7 @@ import dev.keyturn.db.embedded.EmbeddedDatabase;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.support.Api;
 import dev.keyturn.support.Db;
+import dev.keyturn.support.OutageDrill;
 import dev.keyturn.support.Jwts;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -112,130 +106,47 @@ class DatabaseOutageTest {
      */
     @Test
     void underLoadEveryRequestIsServedOrRefusedQuicklyAndNoSessionIsLostOrDuplicated() throws Exception {
-        List<LoadClient> clients = new ArrayList<>();
+        List<Api.Account> accounts = new ArrayList<>();
+        List<OutageDrill.Client> clients = new ArrayList<>();
+        OutageDrill.Calls calls = new OutageDrill.Calls() {
+            @Override
+            public HttpResponse<String> refresh(String refreshToken) throws Exception {
+                return post("/auth/refresh", json(Map.of("refresh_token", refreshToken)));
+            }
+
+            @Override
+            public HttpResponse<String> me(String accessToken) throws Exception {
+                return get("/users/me", accessToken);
+            }
+        };
         for (int i = 0; i < 4; i++) {
             Api.Account account = Api.newAccount();
-            clients.add(new LoadClient(account, Api.login(account)));
+            Api.Tokens tokens = Api.login(account);
+            accounts.add(account);
+            clients.add(new OutageDrill.Client(sessionOf(tokens).toString(), tokens.accessToken(), tokens.refreshToken(),
+                    calls, UNAVAILABLE_WITHIN));
         }
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicBoolean recovered = new AtomicBoolean();
-        ExecutorService threads = Executors.newFixedThreadPool(clients.size());
-        List<Future<?>> running = new ArrayList<>();
-        try {
-            for (LoadClient client : clients) {
-                running.add(threads.submit(() -> client.run(stop, recovered)));
-            }
-            Thread.sleep(1000);
-            EmbeddedDatabase.stop();
-            try {
-                Thread.sleep(3000);
-            } finally {
-                restartAndAwaitReady();
-            }
-            recovered.set(true);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (clients.stream().anyMatch(client -> client.rotationsAfterRecovery < 2) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-        } finally {
-            stop.set(true);
-            for (Future<?> future : running) {
-                future.get(60, TimeUnit.SECONDS);
-            }
-            threads.shutdown();
-        }
+        OutageDrill.run(clients, EmbeddedDatabase::stop, () -> Thread.sleep(3000), this::restartAndAwaitReady);
 
         assertThat(clients.stream().mapToInt(client -> client.refused).sum())
                 .as("503 answers while the database was down (the drill ran under load)").isPositive();
-        for (LoadClient client : clients) {
+        for (int i = 0; i < clients.size(); i++) {
+            OutageDrill.Client client = clients.get(i);
+            UUID sessionId = UUID.fromString(client.sessionId);
             assertThat(client.unexpected).as("answers other than 200 or a quick 503 unavailable").isEmpty();
             assertThat(client.rotationsAfterRecovery).as("refreshes that succeeded after the database returned")
                     .isGreaterThanOrEqualTo(2);
-            UUID userId = UUID.fromString(client.account.id());
+            UUID userId = UUID.fromString(accounts.get(i).id());
             assertThat(Db.count("select count(*) from sessions where user_id = ?", userId)).as("sessions").isEqualTo(1);
-            assertThat(Db.count("select count(*) from sessions where id = ? and revoked_at is null", client.sessionId))
+            assertThat(Db.count("select count(*) from sessions where id = ? and revoked_at is null", sessionId))
                     .as("the session is live").isEqualTo(1);
-            assertThat(Db.count("select count(*) from refresh_tokens where session_id = ?", client.sessionId))
+            assertThat(Db.count("select count(*) from refresh_tokens where session_id = ?", sessionId))
                     .as("the chain: the login's token and one per distinct token the client received")
                     .isEqualTo(1 + client.received.size());
             assertThat(Db.count("select count(*) from refresh_tokens where session_id = ? and used_at is null",
-                    client.sessionId)).as("unused tokens").isEqualTo(1);
+                    sessionId)).as("unused tokens").isEqualTo(1);
             HttpResponse<String> next = post("/auth/refresh", json(Map.of("refresh_token", client.refreshToken)));
             assertThat(next.statusCode()).as("the token the client holds rotates: " + next.body()).isEqualTo(200);
-        }
-    }
-
-    /** One client of the drill: refreshes its own chain and reads its profile, every 300 ms. */
-    private final class LoadClient {
-        final Api.Account account;
-        final UUID sessionId;
-        final Set<String> received = new HashSet<>();
-        final List<String> unexpected = new ArrayList<>();
-        String accessToken;
-        String refreshToken;
-        int refused;
-        volatile int rotationsAfterRecovery;
-
-        LoadClient(Api.Account account, Api.Tokens tokens) {
-            this.account = account;
-            this.sessionId = sessionOf(tokens);
-            this.accessToken = tokens.accessToken();
-            this.refreshToken = tokens.refreshToken();
-        }
-
-        void run(AtomicBoolean stop, AtomicBoolean recovered) {
-            while (!stop.get()) {
-                HttpResponse<String> rotated = timed("POST /auth/refresh",
-                        () -> post("/auth/refresh", json(Map.of("refresh_token", refreshToken))));
-                if (rotated != null && rotated.statusCode() == 200) {
-                    try {
-                        var body = JSON.readTree(rotated.body());
-                        refreshToken = body.path("refresh_token").asText();
-                        accessToken = body.path("access_token").asText();
-                    } catch (Exception e) {
-                        unexpected.add("POST /auth/refresh: unreadable body " + rotated.body());
-                    }
-                    received.add(refreshToken);
-                    if (recovered.get()) {
-                        rotationsAfterRecovery++;
-                    }
-                }
-                timed("GET /users/me", () -> get("/users/me", accessToken));
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-
-        private HttpResponse<String> timed(String what, Callable<HttpResponse<String>> call) {
-            long start = System.nanoTime();
-            HttpResponse<String> response;
-            try {
-                response = call.call();
-            } catch (Exception e) {
-                unexpected.add(what + ": " + e);
-                return null;
-            }
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            int status = response.statusCode();
-            if (status == 503) {
-                refused++;
-                String code;
-                try {
-                    code = JSON.readTree(response.body()).path("code").asText();
-                } catch (Exception e) {
-                    code = "unreadable";
-                }
-                if (!"unavailable".equals(code) || millis >= UNAVAILABLE_WITHIN.toMillis()) {
-                    unexpected.add(what + ": 503 " + code + " after " + millis + " ms");
-                }
-            } else if (status != 200) {
-                unexpected.add(what + ": " + status + " " + response.body());
-            }
-            return response;
         }
     }
 
