@@ -84,7 +84,7 @@ final class ConfiguredKeys {
      * Refuses a signing key whose PEM carries the public key of another key pair: tokens would then be signed with
      * one key and published under the id of the other, and no verifier could check them.
      */
-    static void requireMatchingPair(KeyPair pair, SignatureAlgorithm algorithm) {
+    static void requireMatchingPair(KeyPair pair, SignatureAlgorithm algorithm, String variable) {
         String jcaName = algorithm == SignatureAlgorithm.ES256 ? "SHA256withECDSA" : "SHA256withRSA";
         byte[] probe = "keyturn key pair check".getBytes(StandardCharsets.US_ASCII);
         try {
@@ -96,45 +96,46 @@ final class ConfiguredKeys {
             verifier.initVerify(pair.getPublic());
             verifier.update(probe);
             if (!verifier.verify(signature)) {
-                throw new IllegalStateException("KEYTURN_SIGNING_KEY: the public key does not belong to the private key");
+                throw new IllegalStateException(variable + ": the public key does not belong to the private key");
             }
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("KEYTURN_SIGNING_KEY is not a usable " + algorithm + " key pair", e);
+            throw new IllegalStateException(variable + " is not a usable " + algorithm + " key pair", e);
         }
     }
 
-    static KeyPair keyPair(String source, SignatureAlgorithm algorithm) {
+    /** @param variable the setting the PEM came from, named in every refusal */
+    static KeyPair keyPair(String source, SignatureAlgorithm algorithm, String variable) {
         PrivateKey privateKey = null;
         PublicKey publicKey = null;
         for (PemBlocks.Block block : PemBlocks.read(source)) {
             switch (block.label()) {
-                case "PRIVATE KEY" -> privateKey = decodePrivateKey(block.pem(), algorithm);
+                case "PRIVATE KEY" -> privateKey = decodePrivateKey(block.pem(), algorithm, variable);
                 case "PUBLIC KEY" -> publicKey = decodePublicKey(block.pem());
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw new IllegalStateException(
-                        "KEYTURN_SIGNING_KEY must be PKCS#8 (BEGIN PRIVATE KEY); convert it with "
+                        variable + " must be PKCS#8 (BEGIN PRIVATE KEY); convert it with "
                                 + "'openssl pkcs8 -topk8 -nocrypt -in old.pem -out key.pem'");
                 default -> {
                 }
             }
         }
         if (privateKey == null) {
-            throw new IllegalStateException("KEYTURN_SIGNING_KEY holds no PKCS#8 private key (BEGIN PRIVATE KEY)");
+            throw new IllegalStateException(variable + " holds no PKCS#8 private key (BEGIN PRIVATE KEY)");
         }
         if (publicKey == null && privateKey instanceof RSAPrivateCrtKey rsa) {
             publicKey = rsaPublicKey(rsa);
         }
         if (publicKey == null) {
-            throw new IllegalStateException("For " + algorithm + ", KEYTURN_SIGNING_KEY must also hold the public key "
+            throw new IllegalStateException("For " + algorithm + ", " + variable + " must also hold the public key "
                     + "(append the output of 'openssl pkey -in key.pem -pubout')");
         }
         return new KeyPair(publicKey, privateKey);
     }
 
-    static PrivateKey decodePrivateKey(String pem, SignatureAlgorithm algorithm) {
+    static PrivateKey decodePrivateKey(String pem, SignatureAlgorithm algorithm, String variable) {
         try {
             return KeyUtils.decodePrivateKey(KeyUtils.removePemKeyBeginEnd(pem), algorithm);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("KEYTURN_SIGNING_KEY is not a valid " + algorithm + " private key", e);
+            throw new IllegalStateException(variable + " is not a valid " + algorithm + " private key", e);
         }
     }
 
@@ -174,12 +175,12 @@ final class ConfiguredKeys {
     }
 
     /** A signing key pair whose algorithm the key itself says: RS256 for RSA, ES256 for EC (with its public key). */
-    static KeyPair keyPairOfEitherAlgorithm(String source) {
+    static KeyPair keyPairOfEitherAlgorithm(String source, String variable) {
         for (PemBlocks.Block block : PemBlocks.read(source)) {
             if (block.label().equals("PUBLIC KEY")) {
-                return keyPair(source, algorithmOf(decodePublicKey(block.pem())));
+                return keyPair(source, algorithmOf(decodePublicKey(block.pem())), variable);
             }
         }
-        return keyPair(source, SignatureAlgorithm.RS256);
+        return keyPair(source, SignatureAlgorithm.RS256, variable);
     }
 }

@@ -33,7 +33,7 @@ final class GeneratedKeys {
         Path file = DEV_KEY_DIRECTORY.resolve(algorithm.name().toLowerCase(java.util.Locale.ROOT) + "-signing-key.pem");
         if (dev && Files.isRegularFile(file)) {
             LOG.infof("Using the dev %s signing key generated earlier in %s", algorithm, file);
-            return ConfiguredKeys.keyPair(file.toString(), algorithm);
+            return ConfiguredKeys.keyPair(file.toString(), algorithm, file.toString());
         }
         try {
             KeyPair pair = KeyUtils.generateKeyPair(algorithm == SignatureAlgorithm.ES256 ? 256 : 2048, algorithm);

@@ -47,7 +47,6 @@ public class KeyRing {
     /** How long verifiers may cache the JWK Set (its Cache-Control max-age, {@link JwksResource}). */
     static final Duration JWKS_MAX_AGE = Duration.ofMinutes(5);
 
-    private final SignatureAlgorithm signingAlgorithm;
     private final SigningKey current;
     /** The key that takes over signing at {@link #nextFrom}, published in the JWKS from start-up on; or null. */
     private final SigningKey next;
@@ -66,7 +65,7 @@ public class KeyRing {
     }
 
     public KeyRing(KeyConfig config) {
-        this.signingAlgorithm = ConfiguredKeys.algorithm(config.signingAlgorithm());
+        SignatureAlgorithm signingAlgorithm = ConfiguredKeys.algorithm(config.signingAlgorithm());
         boolean generate = config.generateIfMissing();
         List<String> missing = new ArrayList<>();
         if (config.signingKey().isEmpty() && !generate) {
@@ -80,12 +79,13 @@ public class KeyRing {
                     + "; see .env.example and README.md (Configuration at a glance).");
         }
 
-        KeyPair signing = config.signingKey().map(pem -> ConfiguredKeys.keyPair(pem, signingAlgorithm))
+        KeyPair signing = config.signingKey()
+                .map(pem -> ConfiguredKeys.keyPair(pem, signingAlgorithm, "KEYTURN_SIGNING_KEY"))
                 .orElseGet(() -> GeneratedKeys.keyPair(signingAlgorithm));
         if (ConfiguredKeys.algorithmOf(signing.getPublic()) != signingAlgorithm) {
             throw new IllegalStateException("KEYTURN_SIGNING_KEY is not a " + signingAlgorithm + " key");
         }
-        ConfiguredKeys.requireMatchingPair(signing, signingAlgorithm);
+        ConfiguredKeys.requireMatchingPair(signing, signingAlgorithm, "KEYTURN_SIGNING_KEY");
         this.current = new SigningKey(thumbprint(signing.getPublic()), signingAlgorithm, signing.getPrivate());
 
         Map<String, VerificationKey> keys = new LinkedHashMap<>();
@@ -95,9 +95,10 @@ public class KeyRing {
                     + "(the instant it starts signing, e.g. 2027-01-01T00:00:00Z), or neither");
         }
         if (config.nextSigningKey().isPresent()) {
-            KeyPair pair = ConfiguredKeys.keyPairOfEitherAlgorithm(config.nextSigningKey().get());
+            KeyPair pair = ConfiguredKeys.keyPairOfEitherAlgorithm(config.nextSigningKey().get(),
+                    "KEYTURN_NEXT_SIGNING_KEY");
             SignatureAlgorithm algorithm = ConfiguredKeys.algorithmOf(pair.getPublic());
-            ConfiguredKeys.requireMatchingPair(pair, algorithm);
+            ConfiguredKeys.requireMatchingPair(pair, algorithm, "KEYTURN_NEXT_SIGNING_KEY");
             this.next = new SigningKey(thumbprint(pair.getPublic()), algorithm, pair.getPrivate());
             if (next.kid().equals(current.kid())) {
                 throw new IllegalStateException("KEYTURN_NEXT_SIGNING_KEY is the current signing key");
@@ -132,7 +133,8 @@ public class KeyRing {
         this.childIdSecret = hmac(secret, "keyturn refresh token child id".getBytes(StandardCharsets.UTF_8));
         this.singleUseSecret = hmac(secret, "keyturn single-use secrets".getBytes(StandardCharsets.UTF_8));
         // Key ids are public (they are in the JWKS); logging them lets an operator follow a rotation.
-        LOG.infof("Access tokens are signed with %s key %s%s; %d key(s) verify them: %s", signingAlgorithm, current.kid(),
+        LOG.infof("Access tokens are signed with %s key %s%s; %d key(s) verify them: %s", current.algorithm(),
+                current.kid(),
                 next == null ? "" : ", and from " + nextFrom + " with " + next.algorithm() + " key " + next.kid(),
                 verificationKeys.size(), String.join(", ", verificationKeys.keySet()));
     }
@@ -153,18 +155,6 @@ public class KeyRing {
      */
     public SigningKey signing() {
         return next != null && !Instant.now().isBefore(nextFrom) ? next : current;
-    }
-
-    public SignatureAlgorithm signingAlgorithm() {
-        return signing().algorithm();
-    }
-
-    public String signingKeyId() {
-        return signing().kid();
-    }
-
-    public PrivateKey signingKey() {
-        return signing().key();
     }
 
     public Optional<VerificationKey> verificationKey(String kid) {

@@ -72,8 +72,8 @@ class ConfusionTest {
         String plain = Jwt.issuer(config.issuer()).audience(config.audience()).subject((String) claims.get("sub"))
                 .issuedAt(now).expiresAt(now + 900).claim("jti", UUID.randomUUID().toString())
                 .claim("sid", claims.get("sid")).claim("roles", List.of("user", "admin"))
-                .jws().header("typ", "rt+jwt").keyId(keys.signingKeyId()).algorithm(SignatureAlgorithm.RS256)
-                .sign(keys.signingKey());
+                .jws().header("typ", "rt+jwt").keyId(keys.signing().kid()).algorithm(SignatureAlgorithm.RS256)
+                .sign(keys.signing().key());
         Api.me(plain).then().statusCode(401).body("code", equalTo("invalid_token"));
         given().auth().oauth2(plain).get("/admin/users").then().statusCode(401).body("code", equalTo("invalid_token"));
     }

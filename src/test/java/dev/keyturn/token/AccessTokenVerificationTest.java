@@ -80,7 +80,7 @@ class AccessTokenVerificationTest {
         me(tokens.accessToken()).then().statusCode(200);
         Map<String, Object> header = Jwts.header(tokens.accessToken());
         org.assertj.core.api.Assertions.assertThat(header).containsEntry("typ", "JWT").containsEntry("alg", "RS256")
-                .containsEntry("kid", keys.signingKeyId());
+                .containsEntry("kid", keys.signing().kid());
         org.assertj.core.api.Assertions.assertThat(claims).containsKeys("iss", "aud", "sub", "exp", "iat", "jti", "sid",
                 "roles", "preferred_username", "email", "email_verified");
         org.assertj.core.api.Assertions.assertThat(((Number) claims.get("exp")).longValue()
@@ -129,13 +129,13 @@ class AccessTokenVerificationTest {
 
     @Test
     void algNoneIsRejected() {
-        Map<String, Object> header = Map.of("alg", "none", "typ", "JWT", "kid", keys.signingKeyId());
+        Map<String, Object> header = Map.of("alg", "none", "typ", "JWT", "kid", keys.signing().kid());
         rejected(Jwts.encode(header) + "." + Jwts.encode(claims) + ".");
     }
 
     @Test
     void hs256SignedWithThePublicKeyIsRejected() throws Exception {
-        Map<String, Object> header = Map.of("alg", "HS256", "typ", "JWT", "kid", keys.signingKeyId());
+        Map<String, Object> header = Map.of("alg", "HS256", "typ", "JWT", "kid", keys.signing().kid());
         String signingInput = Jwts.encode(header) + "." + Jwts.encode(claims);
         for (byte[] secret : List.of(keys.verificationKeys().get(0).key().getEncoded(),
                 pem(keys.verificationKeys().get(0).key().getEncoded()).getBytes(StandardCharsets.US_ASCII))) {
@@ -153,7 +153,7 @@ class AccessTokenVerificationTest {
         long now = Instant.now().getEpochSecond();
         rejected(claimsWith(now, now + 900).jws().header("typ", "JWT").keyId("some-other-key").sign(other.getPrivate()));
         // and a foreign key under our kid
-        rejected(claimsWith(now, now + 900).jws().header("typ", "JWT").keyId(keys.signingKeyId()).sign(other.getPrivate()));
+        rejected(claimsWith(now, now + 900).jws().header("typ", "JWT").keyId(keys.signing().kid()).sign(other.getPrivate()));
     }
 
     @Test
@@ -183,13 +183,13 @@ class AccessTokenVerificationTest {
     void aTokenWithoutTheConfiguredAccessTokenTypeIsRejected() throws Exception {
         long now = Instant.now().getEpochSecond();
         for (String type : List.of("at+jwt", "rt+jwt", "JOSE")) {
-            rejected(claimsWith(now, now + 900).jws().header("typ", type).keyId(keys.signingKeyId())
-                    .algorithm(SignatureAlgorithm.RS256).sign(keys.signingKey()));
+            rejected(claimsWith(now, now + 900).jws().header("typ", type).keyId(keys.signing().kid())
+                    .algorithm(SignatureAlgorithm.RS256).sign(keys.signing().key()));
         }
         // no typ at all (the builder would add "JWT"): signed by hand over a live token's own claims
-        String untyped = Jwts.encode(Map.of("alg", "RS256", "kid", keys.signingKeyId())) + "." + Jwts.encode(claims);
+        String untyped = Jwts.encode(Map.of("alg", "RS256", "kid", keys.signing().kid())) + "." + Jwts.encode(claims);
         java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
-        rsa.initSign(keys.signingKey());
+        rsa.initSign(keys.signing().key());
         rsa.update(untyped.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         rejected(untyped + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign()));
     }
@@ -224,9 +224,9 @@ class AccessTokenVerificationTest {
     }
 
     private String signed(JwtClaimsBuilder builder, Map<String, Object> extraHeaders) {
-        var jws = builder.jws().header("typ", "JWT").keyId(keys.signingKeyId()).algorithm(SignatureAlgorithm.RS256);
+        var jws = builder.jws().header("typ", "JWT").keyId(keys.signing().kid()).algorithm(SignatureAlgorithm.RS256);
         extraHeaders.forEach(jws::header);
-        return jws.sign(keys.signingKey());
+        return jws.sign(keys.signing().key());
     }
 
     private static String pem(byte[] der) {

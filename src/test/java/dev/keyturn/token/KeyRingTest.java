@@ -117,7 +117,7 @@ class KeyRingTest {
         assertThat(before.signing().algorithm().getAlgorithm()).isEqualTo("RS256");
         assertThat(after.signing().kid()).isEqualTo(nextKid);
         assertThat(after.signing().algorithm().getAlgorithm()).as("the next key's own algorithm").isEqualTo("ES256");
-        assertThat(after.signingKeyId()).isEqualTo(nextKid);
+        assertThat(after.signing().kid()).isEqualTo(nextKid);
     }
 
     @Test
@@ -133,6 +133,9 @@ class KeyRingTest {
                 .hasMessageContaining("is the current signing key");
         assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), nextPem, "next tuesday")))
                 .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY_FROM must be an ISO-8601 instant");
+        // a broken next key is reported under its own variable, not the current key's
+        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), publicPem(rsa()), now)))
+                .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY holds no PKCS#8 private key");
     }
 
     @Test
@@ -207,7 +210,7 @@ class KeyRingTest {
     @Test
     void generatedKeysAreNamedByTheirThumbprint() {
         KeyRing ring = new KeyRing(new Missing(Optional.empty(), Optional.empty(), true));
-        assertThat(ring.signingKeyId()).isEqualTo(KeyRing.thumbprint(ring.verificationKeys().get(0).key()));
+        assertThat(ring.signing().kid()).isEqualTo(KeyRing.thumbprint(ring.verificationKeys().get(0).key()));
         assertThat(ring.verificationKeys()).hasSize(1);
     }
 }

@@ -68,8 +68,8 @@ class Rfc9068TypeTest {
         String plain = Jwt.issuer(issuer).audience(audience).subject((String) claims.get("sub"))
                 .issuedAt(now).expiresAt(now + 900).claim("jti", UUID.randomUUID().toString())
                 .claim("sid", claims.get("sid")).claim("roles", List.of("user"))
-                .jws().header("typ", "JWT").keyId(keys.signingKeyId()).algorithm(SignatureAlgorithm.RS256)
-                .sign(keys.signingKey());
+                .jws().header("typ", "JWT").keyId(keys.signing().kid()).algorithm(SignatureAlgorithm.RS256)
+                .sign(keys.signing().key());
         Api.me(plain).then().statusCode(401).body("code", equalTo("invalid_token"));
     }
 }
