@@ -84,11 +84,8 @@ public class IntrospectionAccess {
      *         is not an admin now (the claim alone does not do: a demoted admin's token still says admin)
      */
     public Uni<Void> requireCaller(String authorization) {
-        try {
-            return checkCredentials(authorization);
-        } catch (ProblemException e) {
-            return Uni.createFrom().failure(e);
-        }
+        // deferred: a refusal thrown while reading the header becomes the Uni's failure
+        return Uni.createFrom().deferred(() -> checkCredentials(authorization));
     }
 
     private Uni<Void> checkCredentials(String authorization) {
