@@ -39,6 +39,7 @@ public class RequestLimits {
     private final byte[] tooLarge;
     private final byte[] headersTooLarge;
     private final byte[] unreadableForm;
+    private final byte[] emptyForm;
     private final BodyHandler chunkedBodies;
 
     public RequestLimits(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
@@ -53,6 +54,7 @@ public class RequestLimits {
         this.chunkedBodies = BodyHandler.create(false).setBodyLimit(this.maxBodySize);
         this.unreadableForm = json.writeValueAsBytes(Problem.of(ErrorCode.MALFORMED_REQUEST,
                 "The form could not be read: it has too many fields."));
+        this.emptyForm = json.writeValueAsBytes(Problem.of(ErrorCode.MALFORMED_REQUEST, "The form is empty."));
         this.headersTooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.HEADERS_TOO_LARGE,
                 "The request headers are larger than " + this.maxHeaderSize + " bytes."));
     }
@@ -92,6 +94,12 @@ public class RequestLimits {
             io.vertx.core.buffer.Buffer body = context.body() == null ? null : context.body().buffer();
             // The body handler may keep a form's fields as attributes rather than as a body buffer.
             int fields = body == null ? context.request().formAttributes().size() : body.length() == 0 ? 0 : 1;
+            boolean empty = body == null ? context.request().formAttributes().isEmpty() : body.length() == 0;
+            if (empty && context.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                // a chunked form that turned out empty: Quarkus REST would wait for the end of it forever (see check)
+                refuse(context, ErrorCode.MALFORMED_REQUEST, emptyForm);
+                return;
+            }
             for (int i = 0; body != null && i < body.length() && fields <= maxFormFields; i++) {
                 if (body.getByte(i) == '&') {
                     fields++;
@@ -136,7 +144,9 @@ public class RequestLimits {
                 refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge);
                 return;
             }
-            if (isUrlEncodedForm(context.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+            // An empty form has no fields to count, and Quarkus REST waits forever for the end of a body that a
+            // handler here read as empty: it reads that one itself.
+            if (declared > 0 && isUrlEncodedForm(context.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
                 // Read the (bounded) form here so that countFormFields can refuse one with too many fields before
                 // Quarkus REST parses it; Quarkus REST then takes the body already read.
                 chunkedBodies.handle(context);
