@@ -16,7 +16,12 @@ public enum AuditType {
     PASSWORD_RESET,
     ROLES_CHANGED,
     USER_DISABLED,
-    USER_ENABLED;
+    USER_ENABLED,
+    CLIENT_CREATED,
+    CLIENT_UPDATED,
+    CLIENT_DELETED,
+    CLIENT_SECRET_ADDED,
+    CLIENT_SECRET_DELETED;
 
     public String storedName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -27,6 +27,7 @@ import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionCap;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.session.UserSession;
+import dev.keyturn.token.IssuedFor;
 import dev.keyturn.token.TokenConfig;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.problem.ErrorCode;
@@ -69,14 +70,25 @@ public class SessionService {
         this.rateLimits = rateLimits;
     }
 
+    /** {@code POST /auth/login}: a session of the JSON routes. */
     public Uni<TokenResponse> login(Requests.Login request, ClientInfo client) {
+        return login(request, IssuedFor.firstParty(config), client);
+    }
+
+    /**
+     * A login by email and password, for the JSON routes or for an OAuth client (the token endpoint's {@code password}
+     * grant): the same checks, limits and audit either way; the session belongs to {@code issuedFor}'s client.
+     */
+    public Uni<TokenResponse> login(Requests.Login request, IssuedFor issuedFor, ClientInfo client) {
         String email = EmailAddress.normalize(request.email());
         // Counted before the bcrypt work, after the one lookup that every email gets alike; a 429 says nothing
         // about the account.
         return Panache.withSession(() -> User.findByEmail(email))
                 .call(user -> rateLimits.login(email, user == null ? null : user.id, client))
                 .chain(user -> passwordHasher.matches(request.password(), user == null ? null : user.passwordHash)
-                        .chain(matches -> matches ? startSession(user, request.code(), client) : loginFailed(user, client)));
+                        .chain(matches -> matches
+                                ? startSession(user, request.code(), issuedFor, client)
+                                : loginFailed(user, client)));
     }
 
     private Uni<TokenResponse> loginFailed(User user, ClientInfo client) {
@@ -88,12 +100,12 @@ public class SessionService {
     }
 
     /** Only after the password proved right does the answer tell anything about the account's state. */
-    private Uni<TokenResponse> startSession(User user, String code, ClientInfo client) {
+    private Uni<TokenResponse> startSession(User user, String code, IssuedFor issuedFor, ClientInfo client) {
         if (user.disabled) {
             return Uni.createFrom().failure(new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled."));
         }
         if (user.emailVerified || !accountConfig.requireVerifiedEmail()) {
-            return startSession(user, client);
+            return startSession(user, issuedFor, client);
         }
         if (code == null || code.isBlank()) {
             return Uni.createFrom().failure(new ProblemException(ErrorCode.EMAIL_NOT_VERIFIED,
@@ -110,11 +122,11 @@ public class SessionService {
                                 "The code is wrong, expired or used up. Ask for a new one."));
                     }
                     userViews.forget(outcome.user().id);
-                    return startSession(outcome.user(), client);
+                    return startSession(outcome.user(), issuedFor, client);
                 });
     }
 
-    private Uni<TokenResponse> startSession(User user, ClientInfo client) {
+    private Uni<TokenResponse> startSession(User user, IssuedFor issuedFor, ClientInfo client) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         UserSession session = new UserSession();
         session.id = UUID.randomUUID();
@@ -125,15 +137,18 @@ public class SessionService {
         session.expiresAt = now.plus(config.sessionLifetime());
         session.userAgent = client.userAgent();
         session.ip = client.ip();
+        session.clientId = issuedFor.clientId();
+        session.scope = issuedFor.scope();
         String jti = sessionTokens.firstId();
-        RefreshToken token = sessionTokens.newToken(session, null, jti, now);
+        RefreshToken token = sessionTokens.newToken(session, null, jti, issuedFor, now);
         session.currentTokenId = token.id;
         return Panache.withTransaction(() -> session.persist()
                 .chain(token::persist)
-                .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client))
+                .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client,
+                        issuedFor.clientId() == null ? Map.of() : Map.of("client_id", issuedFor.clientId())))
                 .chain(() -> rateLimits.loginSucceeded(user.id, client)))
                 .chain(() -> sessionCap.enforce(user.id, client))
-                .map(ignored -> sessionTokens.tokens(user.tokenSubject(), session, jti, token, now));
+                .map(ignored -> sessionTokens.tokens(user.tokenSubject(), session, jti, token, issuedFor, now));
     }
 
     public Uni<Void> logout(String refreshToken, String accessToken, String scope, ClientInfo client) {

@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyturn.ratelimit.Limit;
 import dev.keyturn.ratelimit.RateLimits;
-import dev.keyturn.token.TokenConfig;
+import dev.keyturn.token.IssuedFor;
 import dev.keyturn.token.TokenSubject;
 import dev.keyturn.web.ClientInfo;
 import io.smallrye.mutiny.Uni;
@@ -30,6 +30,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * claims it, the others find it used and take the locked path in {@link RefreshRotation} (grace window or
  * reuse), which then sees the committed child.
  * <p>
+ * A session belongs to the client that started it ({@code sessions.client_id}, null for {@code /auth/login}): the
+ * statement claims nothing for another client, and the locked path refuses the token.
+ * <p>
  * The per-session refresh limit is counted on the session row in the same statement; a session over its
  * limit is not claimed here, and the locked path answers 429.
  */
@@ -45,7 +48,8 @@ public class FastRotation {
                    AND s.revoked_at IS NULL AND s.expires_at > $1 AND NOT u.disabled
                    AND ($12 = 0 OR s.refresh_window_start IS NULL OR s.refresh_window_start <= $11
                         OR s.refresh_count < $12)
-             RETURNING t.id AS token_id, s.expires_at AS session_expires_at,
+                   AND s.client_id IS NOT DISTINCT FROM $13
+             RETURNING t.id AS token_id, s.expires_at AS session_expires_at, s.scope,
                        u.username, u.email, u.email_verified, u.roles
             ), child AS (
                 INSERT INTO refresh_tokens (id, session_id, parent_id, token_hash, issued_at, expires_at)
@@ -59,28 +63,30 @@ public class FastRotation {
                                                    THEN $1 ELSE refresh_window_start END
                  WHERE id = $3 AND EXISTS (SELECT 1 FROM claimed)
             )
-            SELECT claimed.username, claimed.email, claimed.email_verified, claimed.roles, child.expires_at
+            SELECT claimed.username, claimed.email, claimed.email_verified, claimed.roles, claimed.scope, child.expires_at
               FROM claimed CROSS JOIN child
             """;
 
     private final Pool pool;
     private final RefreshTokens refreshTokens;
-    private final TokenConfig config;
     private final RateLimits rateLimits;
 
-    public FastRotation(Pool pool, RefreshTokens refreshTokens, TokenConfig config, RateLimits rateLimits) {
+    public FastRotation(Pool pool, RefreshTokens refreshTokens, RateLimits rateLimits) {
         this.pool = pool;
         this.rateLimits = rateLimits;
         this.refreshTokens = refreshTokens;
-        this.config = config;
     }
 
-    /** A rotated current token: who it belongs to, and its child. */
-    record Rotated(TokenSubject subject, UUID sessionId, String childJti, Instant childIssuedAt, Instant childExpiresAt) {
+    /** A rotated current token: who it belongs to, the scope its session holds, and its child. */
+    record Rotated(TokenSubject subject, UUID sessionId, String sessionScope, String childJti, Instant childIssuedAt,
+            Instant childExpiresAt) {
     }
 
-    /** @return the rotation, or {@code null} when the token is not a live session's unused current token */
-    Uni<Rotated> rotate(RefreshTokens.Claims presented, ClientInfo client) {
+    /**
+     * @return the rotation, or {@code null} when the token is not the unused current token of a live session of
+     *         {@code issuedFor}'s client
+     */
+    Uni<Rotated> rotate(RefreshTokens.Claims presented, IssuedFor issuedFor, ClientInfo client) {
         Instant now = Instant.now();
         Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
         String childJti = refreshTokens.childId(presented.jti());
@@ -92,11 +98,12 @@ public class FastRotation {
                 UUID.randomUUID(),
                 Buffer.buffer(RefreshTokens.hash(childJti)),
                 issuedAt.atOffset(ZoneOffset.UTC),
-                issuedAt.plus(config.refreshTokenLifetime()).atOffset(ZoneOffset.UTC)));
+                issuedAt.plus(issuedFor.refreshTokenLifetime()).atOffset(ZoneOffset.UTC)));
         Limit limit = rateLimits.refreshPerSession();
         parameters.addValue(client.ip()).addValue(client.userAgent())
                 .addValue(RotationRules.windowCutoff(now, limit.window()).atOffset(ZoneOffset.UTC))
-                .addValue(limit.enabled() ? limit.max() : 0);
+                .addValue(limit.enabled() ? limit.max() : 0)
+                .addValue(issuedFor.clientId());
         return pool.preparedQuery(ROTATE).execute(parameters).map(rows -> {
             RowIterator<Row> iterator = rows.iterator();
             if (!iterator.hasNext()) {
@@ -105,7 +112,7 @@ public class FastRotation {
             Row row = iterator.next();
             TokenSubject subject = new TokenSubject(presented.userId(), row.getString("username"), row.getString("email"),
                     row.getBoolean("email_verified"), List.of(row.getArrayOfStrings("roles")));
-            return new Rotated(subject, presented.sessionId(), childJti, issuedAt, row.getOffsetDateTime("expires_at").toInstant());
+            return new Rotated(subject, presented.sessionId(), row.getString("scope"), childJti, issuedAt, row.getOffsetDateTime("expires_at").toInstant());
         });
     }
 }

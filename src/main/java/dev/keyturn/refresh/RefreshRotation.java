@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,9 @@ import dev.keyturn.session.RefreshToken;
 import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.session.UserSession;
+import dev.keyturn.token.IssuedFor;
+import dev.keyturn.token.Scopes;
+import dev.keyturn.token.TokenConfig;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
@@ -50,9 +54,12 @@ public class RefreshRotation {
     private final SessionRevocations revocations;
     private final AuditLog auditLog;
     private final RateLimits rateLimits;
+    private final IssuedFor firstParty;
 
     public RefreshRotation(RefreshTokens refreshTokens, FastRotation fastRotation, TokenStanding standing,
-            SessionTokens sessionTokens, SessionRevocations revocations, AuditLog auditLog, RateLimits rateLimits) {
+            SessionTokens sessionTokens, SessionRevocations revocations, AuditLog auditLog, RateLimits rateLimits,
+            TokenConfig config) {
+        this.firstParty = IssuedFor.firstParty(config);
         this.refreshTokens = refreshTokens;
         this.fastRotation = fastRotation;
         this.standing = standing;
@@ -62,28 +69,48 @@ public class RefreshRotation {
         this.rateLimits = rateLimits;
     }
 
+    /** {@code POST /auth/refresh}: a session of the JSON routes, with their defaults. */
     public Uni<TokenResponse> refresh(String presentedToken, ClientInfo client) {
+        return refresh(presentedToken, firstParty, client);
+    }
+
+    /**
+     * The rotation of both doors: {@code /auth/refresh} and the token endpoint's {@code refresh_token} grant. A session
+     * answers only the client that started it.
+     *
+     * @param issuedFor the client and its token settings; its {@code scope} is the scope asked for, {@code null} for
+     *        all the session holds (a scope asked for narrows the access token, never the session: RFC 6749 section 6)
+     */
+    public Uni<TokenResponse> refresh(String presentedToken, IssuedFor issuedFor, ClientInfo client) {
         RefreshTokens.Claims presented = refreshTokens.verify(presentedToken);
         if (presented == null) {
             return invalidRefreshToken();
         }
-        return fastRotation.rotate(presented, client)
+        return fastRotation.rotate(presented, issuedFor, client)
                 .chain(rotated -> rotated != null
-                        ? Uni.createFrom().item(tokens(rotated))
-                        : lockedRefresh(presented, client));
+                        ? Uni.createFrom().item(tokens(rotated, issuedFor))
+                        : lockedRefresh(presented, issuedFor, client));
     }
 
-    private TokenResponse tokens(FastRotation.Rotated rotated) {
+    private TokenResponse tokens(FastRotation.Rotated rotated, IssuedFor issuedFor) {
         return sessionTokens.tokens(rotated.subject(), new RefreshTokens.Claims(rotated.subject().userId(),
                 rotated.sessionId(), rotated.childJti(), rotated.childIssuedAt(), rotated.childExpiresAt()),
-                Instant.now(), rotated.childIssuedAt());
+                granted(issuedFor, rotated.sessionScope()), Instant.now(), rotated.childIssuedAt());
+    }
+
+    /** The scope of a refreshed access token: what was asked for, within what the session holds. */
+    static IssuedFor granted(IssuedFor issuedFor, String sessionScope) {
+        if (issuedFor.clientId() == null) {
+            return issuedFor;
+        }
+        return issuedFor.withScope(Scopes.narrow(sessionScope, issuedFor.scope()));
     }
 
     /** Everything but the plain rotation: the grace window, replays, and tokens that are no good. */
-    private Uni<TokenResponse> lockedRefresh(RefreshTokens.Claims presented, ClientInfo client) {
+    private Uni<TokenResponse> lockedRefresh(RefreshTokens.Claims presented, IssuedFor issuedFor, ClientInfo client) {
         return revocations.committed(() -> UserSession.<UserSession> findById(presented.sessionId(),
                 LockModeType.PESSIMISTIC_WRITE)
-                .chain(session -> rotate(session, presented, client)), Outcome::revoked)
+                .chain(session -> rotate(session, presented, issuedFor, client)), Outcome::revoked)
                 .chain(outcome -> {
                     if (outcome.reusedSession() != null) {
                         LOG.warnf("refresh token reuse detected; session %s revoked", outcome.reusedSession());
@@ -100,13 +127,19 @@ public class RefreshRotation {
         }
     }
 
-    private Uni<Outcome> rotate(UserSession session, RefreshTokens.Claims presented, ClientInfo client) {
+    private Uni<Outcome> rotate(UserSession session, RefreshTokens.Claims presented, IssuedFor requested,
+            ClientInfo client) {
+        if (session != null && !Objects.equals(session.clientId, requested.clientId())) {
+            // Another client's token (or a JSON session's at the token endpoint): refused, and no evidence of a replay.
+            return invalidRefreshToken();
+        }
         Instant now = Instant.now();
+        IssuedFor issuedFor = session == null ? requested : granted(requested, session.scope);
         return standing.of(session, presented, now).chain(found -> switch (found.verdict()) {
             case CURRENT -> countRefresh(session, now).chain(() -> activeUser(session))
-                    .chain(user -> rotateCurrent(user, session, found.current(), presented, client));
+                    .chain(user -> rotateCurrent(user, session, found.current(), presented, issuedFor, client));
             case GRACE -> countRefresh(session, now).chain(() -> activeUser(session))
-                    .map(user -> reissueCurrent(user, session, found.current(), presented));
+                    .map(user -> reissueCurrent(user, session, found.current(), presented, issuedFor));
             case REUSE -> replay(session, client);
             case EXPIRED -> RefreshRotation.<Outcome> invalidRefreshToken();
         });
@@ -132,23 +165,25 @@ public class RefreshRotation {
     }
 
     private Uni<Outcome> rotateCurrent(User user, UserSession session, RefreshToken current,
-            RefreshTokens.Claims presented, ClientInfo client) {
+            RefreshTokens.Claims presented, IssuedFor issuedFor, ClientInfo client) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         current.usedAt = Instant.now();
         String childJti = refreshTokens.childId(presented.jti());
-        RefreshToken child = sessionTokens.newToken(session, current.id, childJti, now);
+        RefreshToken child = sessionTokens.newToken(session, current.id, childJti, issuedFor, now);
         session.currentTokenId = child.id;
         session.lastUsedAt = now;
         session.ip = client.ip();
         session.userAgent = client.userAgent();
         return child.persist().map(ignored -> new Outcome(
-                sessionTokens.tokens(user.tokenSubject(), session, childJti, child, now), null));
+                sessionTokens.tokens(user.tokenSubject(), session, childJti, child, issuedFor, now), null));
     }
 
     /** The answer for the parent within the grace window: the current token again, byte for byte. */
-    private Outcome reissueCurrent(User user, UserSession session, RefreshToken current, RefreshTokens.Claims presented) {
+    private Outcome reissueCurrent(User user, UserSession session, RefreshToken current, RefreshTokens.Claims presented,
+            IssuedFor issuedFor) {
         String currentJti = refreshTokens.childId(presented.jti());
-        return new Outcome(sessionTokens.tokens(user.tokenSubject(), session, currentJti, current, Instant.now()), null);
+        return new Outcome(sessionTokens.tokens(user.tokenSubject(), session, currentJti, current, issuedFor, Instant.now()),
+                null);
     }
 
     private Uni<Outcome> replay(UserSession session, ClientInfo client) {

@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.keyturn.session.RefreshToken;
 import dev.keyturn.session.UserSession;
 import dev.keyturn.token.AccessTokenIssuer;
-import dev.keyturn.token.TokenConfig;
+import dev.keyturn.token.IssuedFor;
 import dev.keyturn.token.TokenSubject;
 
 /** Issues a session's tokens: the stored row of a new refresh token, and the signed pair that a client receives. */
@@ -18,12 +18,10 @@ public class SessionTokens {
 
     private final AccessTokenIssuer accessTokens;
     private final RefreshTokens refreshTokens;
-    private final TokenConfig config;
 
-    public SessionTokens(AccessTokenIssuer accessTokens, RefreshTokens refreshTokens, TokenConfig config) {
+    public SessionTokens(AccessTokenIssuer accessTokens, RefreshTokens refreshTokens) {
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
-        this.config = config;
     }
 
     /** A random identity for the first token of a new session; its descendants derive theirs from it. */
@@ -32,14 +30,14 @@ public class SessionTokens {
     }
 
     /** The row of a new refresh token, by its identity's hash; it never outlives its session. */
-    public RefreshToken newToken(UserSession session, UUID parentId, String jti, Instant now) {
+    public RefreshToken newToken(UserSession session, UUID parentId, String jti, IssuedFor issuedFor, Instant now) {
         RefreshToken token = new RefreshToken();
         token.id = UUID.randomUUID();
         token.sessionId = session.id;
         token.parentId = parentId;
         token.tokenHash = RefreshTokens.hash(jti);
         token.issuedAt = now;
-        Instant slidingExpiry = now.plus(config.refreshTokenLifetime());
+        Instant slidingExpiry = now.plus(issuedFor.refreshTokenLifetime());
         token.expiresAt = slidingExpiry.isBefore(session.expiresAt) ? slidingExpiry : session.expiresAt;
         return token;
     }
@@ -49,16 +47,18 @@ public class SessionTokens {
      *
      * @param lifetimeFrom the instant from which {@code refresh_expires_in} is counted
      */
-    public TokenResponse tokens(TokenSubject subject, RefreshTokens.Claims refresh, Instant now, Instant lifetimeFrom) {
-        AccessTokenIssuer.AccessToken access = accessTokens.issue(subject, refresh.sessionId(), now);
+    public TokenResponse tokens(TokenSubject subject, RefreshTokens.Claims refresh, IssuedFor issuedFor, Instant now,
+            Instant lifetimeFrom) {
+        AccessTokenIssuer.AccessToken access = accessTokens.issue(subject, refresh.sessionId(), issuedFor, now);
         long refreshExpiresIn = Math.max(0, Duration.between(lifetimeFrom, refresh.expiresAt()).toSeconds());
         return new TokenResponse(access.token(), "Bearer", access.expiresIn(), refreshTokens.sign(refresh),
-                refreshExpiresIn);
+                refreshExpiresIn, issuedFor.clientId() == null ? null : issuedFor.scope());
     }
 
-    /** {@link #tokens(TokenSubject, RefreshTokens.Claims, Instant, Instant)} for a stored token of a session. */
-    public TokenResponse tokens(TokenSubject subject, UserSession session, String jti, RefreshToken token, Instant now) {
+    /** {@link #tokens(TokenSubject, RefreshTokens.Claims, IssuedFor, Instant, Instant)} for a stored token of a session. */
+    public TokenResponse tokens(TokenSubject subject, UserSession session, String jti, RefreshToken token,
+            IssuedFor issuedFor, Instant now) {
         return tokens(subject, new RefreshTokens.Claims(subject.userId(), session.id, jti, token.issuedAt, token.expiresAt),
-                now, now);
+                issuedFor, now, now);
     }
 }

@@ -22,7 +22,11 @@ public enum RevocationReason {
     /** an admin ended the user's sessions */
     REVOKED_BY_ADMIN("revoked_by_admin"),
     /** the user had more live sessions than allowed ({@link SessionCap}) */
-    SESSION_LIMIT("session_limit");
+    SESSION_LIMIT("session_limit"),
+    /** an admin disabled the OAuth client that started the session */
+    CLIENT_DISABLED("client_disabled"),
+    /** an admin deleted the OAuth client that started the session */
+    CLIENT_DELETED("client_deleted");
 
     private final String stored;
 

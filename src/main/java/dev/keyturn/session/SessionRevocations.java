@@ -67,6 +67,20 @@ public class SessionRevocations {
         });
     }
 
+    /** Revokes every active session that an OAuth client started, inside the current transaction. */
+    public Uni<List<UUID>> revokeClientSessions(String clientId, RevocationReason reason) {
+        Instant now = Instant.now();
+        return UserSession.<UserSession> list("clientId = ?1 and revokedAt is null", clientId).chain(found -> {
+            List<UUID> ids = new ArrayList<>(found.size());
+            for (UserSession session : found) {
+                session.revokedAt = now;
+                session.revokedReason = reason.stored();
+                ids.add(session.id);
+            }
+            return notifyReplicas(ids).replaceWith(ids);
+        });
+    }
+
     /**
      * Inside the current transaction: whether the session is still live, holding a share lock on its row until
      * the transaction ends, so that a revocation in flight either committed before (and the answer is false) or

@@ -53,6 +53,13 @@ public class UserSession extends PanacheEntityBase {
     @Column(name = "refresh_count", nullable = false)
     public int refreshCount;
 
+    /** The OAuth client that started the session at the token endpoint; {@code null} for {@code /auth/login}. */
+    @Column(name = "client_id")
+    public String clientId;
+
+    /** The scope granted at the start (space-separated), for a client's session. */
+    public String scope;
+
     public boolean isActive(Instant now) {
         return revokedAt == null && expiresAt.isAfter(now);
     }

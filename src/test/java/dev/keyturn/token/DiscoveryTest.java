@@ -36,13 +36,16 @@ class DiscoveryTest {
         assertThat(metadata.get("introspection_endpoint")).isEqualTo(issuer + "/oauth/introspect");
         assertThat(metadata.get("id_token_signing_alg_values_supported")).isEqualTo(List.of("RS256"));
         assertThat(metadata.get("subject_types_supported")).isEqualTo(List.of("public"));
-        assertThat(metadata.get("revocation_endpoint_auth_methods_supported")).isEqualTo(List.of("none"));
+        assertThat(metadata.get("revocation_endpoint_auth_methods_supported")).isEqualTo(List.of("none", "client_secret_basic", "client_secret_post", "private_key_jwt"));
         assertThat(metadata.get("introspection_endpoint_auth_methods_supported")).isEqualTo(List.of("client_secret_basic"));
         assertThat((List<String>) metadata.get("claims_supported")).contains("sub", "sid", "roles", "preferred_username");
-        // Keyturn's login is not an OAuth flow: no authorization or token endpoint is claimed
-        assertThat(metadata).doesNotContainKeys("authorization_endpoint", "token_endpoint");
+        // the token endpoint (RFC 6749) and what it takes; no authorization endpoint, so no response types
+        assertThat(metadata.get("token_endpoint")).isEqualTo(issuer + "/oauth/token");
+        assertThat(metadata.get("grant_types_supported")).isEqualTo(List.of("password", "refresh_token", "client_credentials"));
+        assertThat(metadata.get("token_endpoint_auth_methods_supported"))
+                .isEqualTo(List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+        assertThat(metadata).doesNotContainKeys("authorization_endpoint");
         assertThat(metadata.get("response_types_supported")).isEqualTo(List.of());
-        assertThat(metadata.get("grant_types_supported")).isEqualTo(List.of());
     }
 
     @Test

@@ -62,16 +62,19 @@ class OperationsTest {
                 if (status.startsWith("4") || status.startsWith("5")) {
                     String where = method.toUpperCase(java.util.Locale.ROOT) + " " + path + " " + status;
                     errorResponses.add(where);
+                    // RFC 6749's token endpoint, and a client's failed authentication at revocation (RFC 7009 section 2.2.1),
+                    // answer RFC 6749's error shape (section 5.2), not a problem
+                    boolean oauth = path.equals("/oauth/token") || where.equals("POST /oauth/revoke 401");
                     org.assertj.core.api.Assertions.assertThat(response).as(where).extractingByKey("content")
                             .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-                            .extractingByKey("application/problem+json").asString()
-                            .contains("#/components/schemas/Problem");
+                            .extractingByKey(oauth ? "application/json" : "application/problem+json").asString()
+                            .contains(oauth ? "#/components/schemas/OAuthError" : "#/components/schemas/Problem");
                 }
             });
         }));
         // the routes' own annotations name their errors; the filter only adds the problem body to each
         org.assertj.core.api.Assertions.assertThat(errorResponses).hasSizeGreaterThan(30)
-                .contains("POST /auth/login 401", "POST /auth/refresh 401", "GET /users/{id} 403", "POST /oauth/introspect 401");
+                .contains("POST /auth/login 401", "POST /auth/refresh 401", "GET /users/{id} 403", "POST /oauth/introspect 401", "POST /oauth/token 401");
     }
 
     @Test

@@ -20,6 +20,11 @@ public enum ErrorCode {
     NOT_ACCEPTABLE(406),
     EMAIL_TAKEN(409),
     USERNAME_TAKEN(409),
+    CLIENT_ID_TAKEN(409),
+    /** a client declared in configuration (KEYTURN_CLIENTS) changes only there */
+    CLIENT_MANAGED_BY_CONFIGURATION(409),
+    /** a client has two live secrets already: delete one first */
+    TOO_MANY_SECRETS(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     HEADERS_TOO_LARGE(431),
