@@ -25,7 +25,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Decides who may introspect tokens: a caller with an admin's access token (Bearer) whose stored account is an admin
- * now, or a configured introspection client (HTTP Basic, RFC 6749 section 2.3.1 {@code client_secret_basic}).
+ * now, a configured introspection client, or a registered confidential client (HTTP Basic, RFC 6749 section 2.3.1
+ * {@code client_secret_basic}).
  * <p>
  * Client secrets are kept only as SHA-256 digests and compared with {@link MessageDigest#isEqual} against every
  * configured client, so neither the time taken nor an early exit tells which part of a guess was right. Startup
@@ -40,12 +41,15 @@ public class IntrospectionAccess {
 
     private final AccessTokenParser accessTokens;
     private final StoredRoles storedRoles;
+    private final ClientAuthentication registeredClients;
     /** digest of the client id → digest of its secret */
     private final List<byte[][]> clients;
 
-    public IntrospectionAccess(IntrospectionConfig config, AccessTokenParser accessTokens, StoredRoles storedRoles) {
+    public IntrospectionAccess(IntrospectionConfig config, AccessTokenParser accessTokens, StoredRoles storedRoles,
+            ClientAuthentication registeredClients) {
         this.accessTokens = accessTokens;
         this.storedRoles = storedRoles;
+        this.registeredClients = registeredClients;
         Map<String, String> configured = new LinkedHashMap<>();
         String id = config.clientId().map(String::strip).orElse("");
         String secret = config.clientSecret().orElse("");
@@ -101,10 +105,15 @@ public class IntrospectionAccess {
             return storedRoles.requireAdmin(UUID.fromString(caller.getSubject()));
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            if (!clientMatches(header.substring(6).strip())) {
-                throw unauthenticated(ErrorCode.INVALID_CREDENTIALS, "The client id or secret is wrong.");
+            if (clientMatches(header.substring(6).strip())) {
+                return Uni.createFrom().voidItem();
             }
-            return Uni.createFrom().voidItem();
+            // a registered confidential client (POST /admin/clients, KEYTURN_CLIENTS) with one of its secrets
+            return registeredClients.authenticateBasic(header).invoke(client -> {
+                if (client == null) {
+                    throw unauthenticated(ErrorCode.INVALID_CREDENTIALS, "The client id or secret is wrong.");
+                }
+            }).replaceWithVoid();
         }
         throw unauthenticated(ErrorCode.INVALID_TOKEN,
                 "Introspection needs an admin's access token (Bearer) or an introspection client's credentials (Basic).");

@@ -9,6 +9,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -37,11 +39,14 @@ public class OAuthResource {
     private final TokenRevocation revocation;
     private final TokenIntrospection introspection;
     private final IntrospectionAccess access;
+    private final ClientAuthentication clients;
 
-    public OAuthResource(TokenRevocation revocation, TokenIntrospection introspection, IntrospectionAccess access) {
+    public OAuthResource(TokenRevocation revocation, TokenIntrospection introspection, IntrospectionAccess access,
+            ClientAuthentication clients) {
         this.revocation = revocation;
         this.introspection = introspection;
         this.access = access;
+        this.clients = clients;
     }
 
     @POST
@@ -49,14 +54,38 @@ public class OAuthResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Revoke a token (RFC 7009)", description = "A refresh token ends its whole session (every token "
             + "of the family and the session's access tokens); an access token ends its session too. Unknown, invalid, "
-            + "expired and already revoked tokens also answer 200. token_type_hint is accepted and not needed.")
+            + "expired and already revoked tokens also answer 200. token_type_hint is accepted and not needed. A registered "
+            + "client may authenticate (client_secret_basic, client_secret_post, private_key_jwt) and then revokes only "
+            + "the tokens issued to it; without credentials, holding the token is enough.")
     @APIResponse(responseCode = "200", description = "Done, or nothing to do")
-    @APIResponse(responseCode = "400", description = "validation_failed: no token")
+    @APIResponse(responseCode = "400", description = "validation_failed: no token (a problem); unauthorized_client: "
+            + "an authenticated client's request for a token issued to another client (RFC 6749 error JSON)")
+    @APIResponse(responseCode = "401", description = "invalid_client: client credentials that are wrong (RFC 6749 "
+            + "error JSON, WWW-Authenticate: Basic). Client authentication is optional here", content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OAuthError.Body.class)))
     @APIResponse(responseCode = "415", description = "unsupported_media_type: not application/x-www-form-urlencoded")
     public Uni<Response> revoke(@FormParam("token") String token, @FormParam("token_type_hint") String tokenTypeHint,
-            @Context HttpServerRequest http) {
+            @FormParam("client_id") String clientId, @FormParam("client_secret") String clientSecret,
+            @FormParam("client_assertion_type") String assertionType, @FormParam("client_assertion") String assertion,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest http) {
         requireToken(token);
-        return revocation.revoke(token, ClientInfo.of(http)).map(ignored -> noStore(Response.ok()).build());
+        MultivaluedMap<String, String> credentials = new MultivaluedHashMap<>();
+        put(credentials, "client_id", clientId);
+        put(credentials, "client_secret", clientSecret);
+        put(credentials, "client_assertion_type", assertionType);
+        put(credentials, "client_assertion", assertion);
+        ClientInfo from = ClientInfo.of(http);
+        return clients.authenticateIfPresent(credentials, authorization)
+                .chain(caller -> revocation.revoke(token, caller, from))
+                .map(ignored -> noStore(Response.ok()).build())
+                // a client's failure is answered as RFC 7009 section 2.2.1 says: RFC 6749's error JSON
+                .onFailure(OAuthError.class).recoverWithItem(OAuthError::toResponse);
+    }
+
+    private static void put(MultivaluedMap<String, String> form, String name, String value) {
+        if (value != null) {
+            form.add(name, value);
+        }
     }
 
     @POST
@@ -64,7 +93,7 @@ public class OAuthResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @SecurityRequirement(name = "SecurityScheme")
     @Operation(summary = "Introspect a token (RFC 7662)", description = "For an admin (Bearer access token) or a "
-            + "configured introspection client (HTTP Basic). Answers {\"active\": false} for any token that is not "
+            + "configured introspection client or a registered confidential client (HTTP Basic). Answers {\"active\": false} for any token that is not "
             + "usable right now; a refresh token is active only while it is its session's current token (or the "
             + "parent of it within the grace window). token_type_hint is accepted and not needed.")
     @APIResponse(responseCode = "200", description = "The token's state", content = @Content(

@@ -10,12 +10,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
 
 import dev.keyturn.account.User;
+import dev.keyturn.oauth.clients.ClientDirectory;
 import dev.keyturn.refresh.PresentedTokens;
 import dev.keyturn.refresh.RefreshTokens;
 import dev.keyturn.refresh.TokenStanding;
 import dev.keyturn.session.UserSession;
+import dev.keyturn.token.AccessTokenParser;
 import dev.keyturn.token.TokenConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -41,11 +45,16 @@ public class TokenIntrospection {
     private static final Logger LOG = Logger.getLogger(TokenIntrospection.class);
 
     private final PresentedTokens presentedTokens;
+    private final AccessTokenParser accessTokens;
+    private final ClientDirectory directory;
     private final TokenStanding standing;
     private final TokenConfig config;
 
-    public TokenIntrospection(PresentedTokens presentedTokens, TokenStanding standing, TokenConfig config) {
+    public TokenIntrospection(PresentedTokens presentedTokens, AccessTokenParser accessTokens, ClientDirectory directory,
+            TokenStanding standing, TokenConfig config) {
         this.presentedTokens = presentedTokens;
+        this.accessTokens = accessTokens;
+        this.directory = directory;
         this.standing = standing;
         this.config = config;
     }
@@ -53,7 +62,7 @@ public class TokenIntrospection {
     public Uni<Introspection> introspect(String token) {
         PresentedTokens.Presented presented = presentedTokens.identify(token);
         if (presented == null) {
-            return inactive("neither a valid access token nor a valid refresh token");
+            return issuedForAClient(token);
         }
         return Panache.withSession(() -> presented.isRefreshToken()
                 ? refreshTokenState(presented.refresh())
@@ -70,8 +79,58 @@ public class TokenIntrospection {
                     : access.getAudience();
             return Uni.createFrom().item(new Introspection(true, Introspection.ACCESS_TOKEN, access.getSubject(),
                     sessionId.toString(), access.getExpirationTime(), access.getIssuedAtTime(), access.getIssuer(),
-                    audience, access.getClaim("preferred_username"), roles(access), access.getTokenID()));
+                    audience, access.getClaim("preferred_username"), roles(access), access.getTokenID(),
+                    access.getClaim("client_id"), access.getClaim("scope")));
         });
+    }
+
+    /**
+     * An access token for another audience than the service's: a registered client's, of a user's session (active
+     * while the session is) or its own ({@code client_credentials}: active while the client is registered and enabled).
+     */
+    private Uni<Introspection> issuedForAClient(String token) {
+        JwtClaims claims = accessTokens.verifyIssuedOrNull(token);
+        if (claims == null) {
+            return inactive("neither a valid access token nor a valid refresh token");
+        }
+        try {
+            String clientId = claims.getStringClaimValue("client_id");
+            String sessionId = claims.getStringClaimValue("sid");
+            if (clientId == null) {
+                return inactive("an access token of another audience, not a client's");
+            }
+            if (sessionId == null) {
+                if (!clientId.equals(claims.getSubject())) {
+                    return inactive("a client's access token about someone else, without a session");
+                }
+                return directory.find(clientId).chain(client -> client == null || !client.enabled()
+                        ? inactive("the client of an access token is deleted or disabled")
+                        : Uni.createFrom().item(answer(claims, null, null, List.of())));
+            }
+            UUID session = UUID.fromString(sessionId);
+            UUID userId = UUID.fromString(claims.getSubject());
+            List<String> roles = claims.isClaimValueStringList("roles") ? claims.getStringListClaimValue("roles") : List.of();
+            String username = claims.getStringClaimValue("preferred_username");
+            return Panache.withSession(() -> UserSession.<UserSession> findById(session)).chain(found ->
+                    found == null || !found.userId.equals(userId) || found.revokedAt != null
+                            || !clientId.equals(found.clientId)
+                            ? inactive("the session of an access token is revoked")
+                            : Uni.createFrom().item(answer(claims, sessionId, username, roles)));
+        } catch (MalformedClaimException | IllegalArgumentException e) {
+            return inactive("an access token with malformed claims");
+        }
+    }
+
+    private static Introspection answer(JwtClaims claims, String sessionId, String username, List<String> roles) {
+        try {
+            List<String> audience = claims.getAudience();
+            return new Introspection(true, Introspection.ACCESS_TOKEN, claims.getSubject(), sessionId,
+                    claims.getExpirationTime().getValue(), claims.getIssuedAt().getValue(), claims.getIssuer(),
+                    audience.size() == 1 ? audience.get(0) : audience, username, roles.isEmpty() ? null : roles,
+                    claims.getJwtId(), claims.getStringClaimValue("client_id"), claims.getStringClaimValue("scope"));
+        } catch (MalformedClaimException e) {
+            throw new IllegalStateException("claims checked before", e);
+        }
     }
 
     /** Live by the same rules as rotation ({@link TokenStanding}): the current token, or the parent in its grace. */
@@ -89,7 +148,7 @@ public class TokenIntrospection {
     private Introspection refreshTokenAnswer(RefreshTokens.Claims claims, User user) {
         return new Introspection(true, Introspection.REFRESH_TOKEN, claims.userId().toString(),
                 claims.sessionId().toString(), claims.expiresAt().getEpochSecond(), claims.issuedAt().getEpochSecond(),
-                config.issuer(), config.audience(), user.username, List.copyOf(user.roles), claims.jti());
+                config.issuer(), config.audience(), user.username, List.copyOf(user.roles), claims.jti(), null, null);
     }
 
     private static List<String> roles(JsonWebToken access) {

@@ -10,9 +10,11 @@ import org.jboss.logging.Logger;
 
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
+import dev.keyturn.oauth.clients.RegisteredClient;
 import dev.keyturn.refresh.PresentedTokens;
 import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
+import dev.keyturn.session.UserSession;
 import dev.keyturn.web.ClientInfo;
 import io.smallrye.mutiny.Uni;
 
@@ -41,7 +43,12 @@ public class TokenRevocation {
         this.auditLog = auditLog;
     }
 
-    public Uni<Void> revoke(String token, ClientInfo client) {
+    /**
+     * @param caller the authenticated client, or {@code null} for a caller without client credentials (the token's
+     *        holder); a client may revoke only the tokens issued to it (RFC 7009 section 2.1), and a token it did not
+     *        get is refused with {@code unauthorized_client}, revoking nothing
+     */
+    public Uni<Void> revoke(String token, RegisteredClient caller, ClientInfo client) {
         PresentedTokens.Presented presented = presentedTokens.identify(token);
         if (presented == null) {
             return Uni.createFrom().voidItem();
@@ -49,14 +56,25 @@ public class TokenRevocation {
         UUID userId = presented.userId();
         UUID sessionId = presented.sessionId();
         String tokenType = presented.isRefreshToken() ? Introspection.REFRESH_TOKEN : Introspection.ACCESS_TOKEN;
-        return revocations.committed(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, sessionId,
-                RevocationReason.TOKEN_REVOKED)
+        return revocations.committed(() -> issuedTo(sessionId, caller).chain(() -> revocations.revoke(userId,
+                SessionRevocations.Scope.ONLY, sessionId, RevocationReason.TOKEN_REVOKED))
                 .call(ids -> ids.isEmpty()
                         ? Uni.createFrom().voidItem()
                         : auditLog.record(AuditType.SESSION_REVOKED, userId, sessionId, client,
                                 Map.of("via", "revocation_endpoint", "token_type", tokenType))))
                 .invoke(ids -> logRevoked(ids, tokenType))
                 .replaceWithVoid();
+    }
+
+    private static Uni<Void> issuedTo(UUID sessionId, RegisteredClient caller) {
+        if (caller == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return UserSession.<UserSession> findById(sessionId).invoke(session -> {
+            if (session != null && !caller.clientId().equals(session.clientId)) {
+                throw OAuthError.unauthorizedClient("This token was not issued to this client.");
+            }
+        }).replaceWithVoid();
     }
 
     private static void logRevoked(List<UUID> ids, String tokenType) {

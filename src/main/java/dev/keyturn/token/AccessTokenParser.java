@@ -53,7 +53,11 @@ public class AccessTokenParser implements JWTParser {
 
     private static final List<String> FORBIDDEN_HEADERS = List.of("jku", "x5u", "jwk", "x5c");
 
+    /** The longest a registered client's own access token may live (oauth/clients/ClientRequest). */
+    public static final java.time.Duration MAX_CLIENT_TOKEN_LIFETIME = java.time.Duration.ofDays(1);
+
     private final JwtConsumer consumer;
+    private final JwtConsumer anyIssued;
     private final RevokedSessions revokedSessions;
     private final VerifiedAccessTokens verified;
     private final String type;
@@ -83,6 +87,29 @@ public class AccessTokenParser implements JWTParser {
                         AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
                 .setVerificationKeyResolver(resolver)
                 .build();
+        this.anyIssued = IssuedTokenRules.anyAudience(config, skew, MAX_CLIENT_TOKEN_LIFETIME.toSeconds() + skew, type)
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
+                .setVerificationKeyResolver(resolver)
+                .build();
+    }
+
+    /**
+     * Any access token this service signed and that has not expired, for any audience, with or without a session
+     * ({@code client_credentials}): for introspection, which then asks the database whether it is still active. The
+     * routes that serve a token's bearer use {@link #parse} and its stricter rules.
+     *
+     * @return its claims, or {@code null} when it is not one
+     */
+    public JwtClaims verifyIssuedOrNull(String token) {
+        if (token == null || token.length() > 8192) {
+            return null;
+        }
+        try {
+            return anyIssued.processToClaims(token);
+        } catch (InvalidJwtException e) {
+            return null;
+        }
     }
 
     @Override

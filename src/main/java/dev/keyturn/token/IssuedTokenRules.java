@@ -13,6 +13,19 @@ public final class IssuedTokenRules {
     }
 
     public static JwtConsumerBuilder consumer(TokenConfig config, int skewSeconds, long maxAgeSeconds, String type) {
+        return rules(config, skewSeconds, maxAgeSeconds, type).setExpectedAudience(config.audience());
+    }
+
+    /**
+     * The same rules for a token of any audience: registered clients' access tokens name their own, and introspection
+     * (RFC 7662) answers for those too. Never for a route that serves the token's bearer.
+     */
+    public static JwtConsumerBuilder anyAudience(TokenConfig config, int skewSeconds, long maxAgeSeconds, String type) {
+        return rules(config, skewSeconds, maxAgeSeconds, type).setSkipDefaultAudienceValidation();
+    }
+
+    /** All but the audience: jose4j's skip of the audience check would also skip an expected audience set later. */
+    private static JwtConsumerBuilder rules(TokenConfig config, int skewSeconds, long maxAgeSeconds, String type) {
         return new JwtConsumerBuilder()
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
@@ -21,7 +34,6 @@ public final class IssuedTokenRules {
                 .setAllowedClockSkewInSeconds(skewSeconds)
                 .setIssuedAtRestrictions(skewSeconds, (int) Math.min(Integer.MAX_VALUE, maxAgeSeconds))
                 .setExpectedIssuer(config.issuer())
-                .setExpectedAudience(config.audience())
                 .setExpectedType(true, type);
     }
 }
