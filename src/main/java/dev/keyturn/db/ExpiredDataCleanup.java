@@ -67,6 +67,13 @@ public class ExpiredDataCleanup {
     private static final String DELETE_FORGOTTEN_ADDRESSES = "DELETE FROM login_known_addresses WHERE ctid IN (SELECT ctid"
             + " FROM login_known_addresses WHERE last_seen < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
 
+    /**
+     * Client assertions' ids (private_key_jwt) kept against replay: once an assertion has expired it is refused for
+     * that alone, so its id can go at once. $1 is now.
+     */
+    private static final String DELETE_EXPIRED_ASSERTIONS = "DELETE FROM oauth_client_assertions WHERE ctid IN (SELECT"
+            + " ctid FROM oauth_client_assertions WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+
     private static final UUID FIRST_ID = new UUID(0, 0);
 
     private final Pool pool;
@@ -98,13 +105,14 @@ public class ExpiredDataCleanup {
 
     /** What one run deleted (sessions: with the tokens they still had). */
     public record Deleted(long refreshTokens, long sessions, long verificationCodes, long passwordResets,
-            long rateLimitCounters, long auditEvents, long knownAddresses) {
+            long rateLimitCounters, long auditEvents, long knownAddresses, long clientAssertions) {
     }
 
     public Uni<Deleted> run() {
         OffsetDateTime cutoff = Instant.now().minus(retention).atOffset(ZoneOffset.UTC);
         OffsetDateTime auditCutoff = Instant.now().minus(auditRetention).atOffset(ZoneOffset.UTC);
         OffsetDateTime addressCutoff = Instant.now().minus(knownAddressLifetime).atOffset(ZoneOffset.UTC);
+        OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
         // Tokens first: a session whose current token expired has lost it when the sessions are walked.
         return deleteInBatches(DELETE_EXPIRED_TOKENS, cutoff, 0)
                 .chain(tokens -> deleteEndedSessions(cutoff, FIRST_ID, 0)
@@ -114,8 +122,11 @@ public class ExpiredDataCleanup {
                                                 .chain(counters -> deleteInBatches(DELETE_OLD_AUDIT_EVENTS, auditCutoff, 0)
                                                         .chain(events -> deleteInBatches(DELETE_FORGOTTEN_ADDRESSES,
                                                                 addressCutoff, 0)
-                                                                .map(addresses -> new Deleted(tokens, sessions, codes,
-                                                                        resets, counters, events, addresses))))))));
+                                                                .chain(addresses -> deleteInBatches(
+                                                                        DELETE_EXPIRED_ASSERTIONS, now, 0)
+                                                                        .map(assertions -> new Deleted(tokens, sessions,
+                                                                                codes, resets, counters, events, addresses,
+                                                                                assertions)))))))));
     }
 
     /** At most $2 rows of the table that match the condition, skipping rows another transaction holds. */

@@ -52,6 +52,17 @@ class ExpiredDataCleanupTest {
     }
 
     @Test
+    void expiredClientAssertionIdsGoAndLiveOnesStay() throws Throwable {
+        String client = Api.uniqueName("assertions");
+        Db.update("insert into oauth_client_assertions (client_id, jti, expires_at) values"
+                + " (?, 'old', now() - interval '1 second'), (?, 'live', now() + interval '5 minutes')", client, client);
+
+        VertxContextSupport.subscribeAndAwait(cleanup::run);
+
+        assertThat(Db.column("select jti from oauth_client_assertions where client_id = ?", client)).containsExactly("live");
+    }
+
+    @Test
     void anIdleSessionWhoseLastTokenExpiredGoesWithIt() throws Throwable {
         Api.Account account = newAccount();
         Api.Tokens idle = login(account);
