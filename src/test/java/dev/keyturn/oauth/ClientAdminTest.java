@@ -99,7 +99,7 @@ class ClientAdminTest {
                 body(id, "confidential", List.of("implicit")),
                 body(id, "confidential", List.of()),
                 body("has space", "public", List.of("password")),
-                body(id, "public", List.of("refresh_token")),
+                body(id, "public", List.of("password", "password_reset")),
                 Map.of("name", "x", "type", "confidential", "grant_types", List.of("client_credentials"),
                         "client_secret", "chosen-by-the-caller-0123456789012345"),
                 Map.of("name", "x", "type", "confidential", "grant_types", List.of("client_credentials"),

@@ -73,6 +73,9 @@ class OperationsTest {
             });
         }));
         // the routes' own annotations name their errors; the filter only adds the problem body to each
+        org.assertj.core.api.Assertions.assertThat(paths).containsKeys("/oauth/token", "/admin/clients",
+                "/admin/clients/{client_id}", "/admin/clients/{client_id}/secrets",
+                "/admin/clients/{client_id}/secrets/{secret_id}");
         org.assertj.core.api.Assertions.assertThat(errorResponses).hasSizeGreaterThan(30)
                 .contains("POST /auth/login 401", "POST /auth/refresh 401", "GET /users/{id} 403", "POST /oauth/introspect 401", "POST /oauth/token 401");
     }

@@ -38,9 +38,6 @@ final class ClientRules {
         if (isPublic && grants.contains(GrantType.CLIENT_CREDENTIALS.value())) {
             throw ProblemException.validation("grant_types", "a public client may not use client_credentials");
         }
-        if (grants.contains(GrantType.REFRESH_TOKEN.value()) && !grants.contains(GrantType.PASSWORD.value())) {
-            throw ProblemException.validation("grant_types", "refresh_token needs a grant that starts sessions (password)");
-        }
         if (isPublic && request.jwks() != null) {
             throw ProblemException.validation("jwks", "a public client has no credentials");
         }
