@@ -56,6 +56,8 @@ class StandardClientsIT {
     @RegisterExtension
     static final PackagedDeployment deployment = PackagedDeployment.of("keyturn").issuerAtOwnBase()
             .with("KEYTURN_AUDIENCE", AUDIENCE)
+            // the quarkus-oidc-client test counts on it (PORTAL_REFRESH_TOKEN_TIME_SKEW)
+            .with("KEYTURN_ACCESS_TOKEN_LIFETIME", "PT15M")
             .with("KEYTURN_CLIENTS", clients());
 
     /** A user's tokens and, from them, the tokens every verifier must refuse. */
