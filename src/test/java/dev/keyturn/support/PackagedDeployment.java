@@ -35,6 +35,7 @@ public final class PackagedDeployment implements BeforeAllCallback, AfterAllCall
     private final List<String> instanceNames;
     private final Map<String, String> variables = new HashMap<>();
     private UnaryOperator<EmbeddedPostgres.Builder> databaseSettings = UnaryOperator.identity();
+    private boolean issuerAtOwnBase;
     private final List<PackagedService> instances = new ArrayList<>();
     private Path dataDirectory;
     private int databasePort;
@@ -61,6 +62,16 @@ public final class PackagedDeployment implements BeforeAllCallback, AfterAllCall
         return this;
     }
 
+    /**
+     * Each instance's issuer ({@code KEYTURN_ISSUER}) is its own base URL ({@link PackagedService#base()}), so that a
+     * standard client configured with nothing but that URL finds the discovery document there and sees it name the
+     * same issuer as the tokens' {@code iss}. Meant for one instance: replicas would each have an issuer of their own.
+     */
+    public PackagedDeployment issuerAtOwnBase() {
+        this.issuerAtOwnBase = true;
+        return this;
+    }
+
     /** Settings of the embedded PostgreSQL, e.g. {@code max_connections}. */
     public PackagedDeployment database(UnaryOperator<EmbeddedPostgres.Builder> settings) {
         this.databaseSettings = settings;
@@ -77,7 +88,14 @@ public final class PackagedDeployment implements BeforeAllCallback, AfterAllCall
         Map<String, String> environment = new HashMap<>(PackagedService.environment(databasePort, workDirectory));
         environment.putAll(variables);
         for (String name : instanceNames) {
-            instances.add(PackagedService.start(name, environment, workDirectory));
+            if (issuerAtOwnBase) {
+                int port = freePort();
+                Map<String, String> own = new HashMap<>(environment);
+                own.put("KEYTURN_ISSUER", PackagedService.base(port));
+                instances.add(PackagedService.start(name, own, workDirectory, port));
+            } else {
+                instances.add(PackagedService.start(name, environment, workDirectory));
+            }
         }
         for (PackagedService instance : instances) {
             instance.awaitReady();

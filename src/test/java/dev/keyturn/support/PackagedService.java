@@ -61,7 +61,7 @@ public final class PackagedService {
      * email verification needed to log in, loopback only.
      */
     public static Map<String, String> environment(int databasePort, Path workDirectory) throws IOException {
-        Path key = workDirectory.resolve("signing-key.pem");
+        Path key = signingKey(workDirectory);
         Path secret = workDirectory.resolve("refresh-token-secret");
         if (!Files.exists(key)) {
             KeyPair pair = generateKeyPair();
@@ -102,7 +102,13 @@ public final class PackagedService {
     /** Starts an instance on a free port; {@link #awaitReady()} waits for it. */
     public static PackagedService start(String name, Map<String, String> environment, Path workDirectory)
             throws IOException {
-        PackagedService service = new PackagedService(name, Map.copyOf(environment), workDirectory, freePort());
+        return start(name, environment, workDirectory, freePort());
+    }
+
+    /** Starts an instance on the given port, e.g. one its {@code KEYTURN_ISSUER} already names; see {@link #base(int)}. */
+    public static PackagedService start(String name, Map<String, String> environment, Path workDirectory, int port)
+            throws IOException {
+        PackagedService service = new PackagedService(name, Map.copyOf(environment), workDirectory, port);
         service.launch();
         return service;
     }
@@ -188,7 +194,17 @@ public final class PackagedService {
     }
 
     public String base() {
+        return base(port);
+    }
+
+    /** The base URL of an instance on this port (it listens on 127.0.0.1 only). */
+    public static String base(int port) {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The PKCS#8 PEM file of the signing key that {@link #environment} made in the work directory. */
+    public static Path signingKey(Path workDirectory) {
+        return workDirectory.resolve("signing-key.pem");
     }
 
     public Path log() {
