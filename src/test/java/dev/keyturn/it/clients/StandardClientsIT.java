@@ -1,7 +1,6 @@
 package dev.keyturn.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -136,15 +135,11 @@ class StandardClientsIT {
         }
     }
 
-    /**
-     * Skipped until discovery names a {@code token_endpoint} (POST /oauth/token, docs/api.md); {@code
-     * -Dkeyturn.it.oidc-client=true} runs it anyway.
-     */
     @Test
     void quarkusOidcClientGetsAndRefreshesTokensByItself() throws Exception {
         Map<String, Object> discovery = PackagedService.json(service().get("/.well-known/openid-configuration", null));
-        assumeTrue(Boolean.getBoolean("keyturn.it.oidc-client") || discovery.containsKey("token_endpoint"),
-                "discovery names no token_endpoint yet (-Dkeyturn.it.oidc-client=true runs this test anyway)");
+        assertThat(discovery.get("token_endpoint")).as("what quarkus-oidc-client discovers")
+                .isEqualTo(service().base() + "/oauth/token");
         // The endpoint itself first, so that a missing one fails here with its status (quarkus-oidc-client would only
         // say at start-up that discovery names no token endpoint).
         HttpResponse<String> direct = HTTP.send(HttpRequest.newBuilder(URI.create(service().base() + "/oauth/token"))
