@@ -16,14 +16,15 @@ import java.util.List;
 public final class ClientSecrets {
 
     public static final int MIN_LENGTH = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ClientSecrets() {
     }
 
     public static String generate() {
         byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
+        // one per secret (made rarely): a static instance would be made while the native image is built, its seed
+        // then frozen into the executable
+        new SecureRandom().nextBytes(secret);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
