@@ -142,13 +142,34 @@ public class SessionService {
         String jti = sessionTokens.firstId();
         RefreshToken token = sessionTokens.newToken(session, null, jti, issuedFor, now);
         session.currentTokenId = token.id;
-        return Panache.withTransaction(() -> session.persist()
+        return Panache.withTransaction(() -> clientStillEnabled(issuedFor.clientId())
+                .chain(session::persist)
                 .chain(token::persist)
                 .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client,
                         issuedFor.clientId() == null ? Map.of() : Map.of("client_id", issuedFor.clientId())))
                 .chain(() -> rateLimits.loginSucceeded(user.id, client)))
                 .chain(() -> sessionCap.enforce(user.id, client))
                 .map(ignored -> sessionTokens.tokens(user.tokenSubject(), session, jti, token, issuedFor, now));
+    }
+
+    /**
+     * A client's session starts only while the client is enabled, read under a share lock in the session's own
+     * transaction: disabling or deleting a client takes the row's write lock and revokes its sessions, so a session
+     * started at the same moment either committed first (and is revoked with the others) or sees the client gone.
+     */
+    private static Uni<Void> clientStillEnabled(String clientId) {
+        if (clientId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select enabled from oauth_clients where client_id = :id for share", Boolean.class)
+                .setParameter("id", clientId).getResultList())
+                .invoke(enabled -> {
+                    if (enabled.isEmpty() || !Boolean.TRUE.equals(enabled.get(0))) {
+                        throw new ProblemException(ErrorCode.INVALID_CLIENT, "The client is disabled or deleted.");
+                    }
+                })
+                .replaceWithVoid();
     }
 
     public Uni<Void> logout(String refreshToken, String accessToken, String scope, ClientInfo client) {

@@ -94,6 +94,7 @@ public final class OAuthError extends RuntimeException {
                 case EMAIL_NOT_VERIFIED -> invalidGrant("The account's email is not verified yet.").response();
                 case ACCOUNT_DISABLED -> invalidGrant("This account is disabled.").response();
                 case INVALID_CODE -> invalidGrant("The code is wrong, expired or used up.").response();
+                case INVALID_CLIENT -> invalidClient("Client authentication failed.").response();
                 case VALIDATION_FAILED, MALFORMED_REQUEST -> invalidRequest(problem.getMessage()).response();
                 // RFC 6749 names no error for these; the status and Retry-After are what clients act on.
                 case RATE_LIMITED -> withHeaders(new OAuthError(429, "rate_limited", problem.getMessage(), Map.of()),

@@ -242,6 +242,36 @@ class TokenEndpointTest {
     }
 
     @Test
+    void disablingAClientWhileItsUsersLogInLeavesNoLiveSessionOfIt() {
+        Client app = confidential(admin, List.of("password", "refresh_token"), List.of());
+        Api.Account account = Api.newAccount();
+        Map<String, String> login = Map.of("grant_type", "password", "username", account.email(),
+                "password", account.password());
+
+        List<Response> answers = Burst.times(21, i -> i == 10
+                ? given().auth().oauth2(admin).contentType(ContentType.JSON)
+                        .body(Map.of("name", "Test client", "type", "confidential",
+                                "grant_types", List.of("password", "refresh_token"), "enabled", false))
+                        .put("/admin/clients/" + app.clientId())
+                : token(app, login));
+
+        answers.get(10).then().statusCode(200);
+        for (int i = 0; i < answers.size(); i++) {
+            if (i == 10) {
+                continue;
+            }
+            Response answer = answers.get(i);
+            assertThat(answer.statusCode()).as(answer.body().asString()).isIn(200, 401);
+            if (answer.statusCode() == 200) {
+                Api.me(answer.path("access_token")).then().statusCode(401);
+            }
+        }
+        assertThat(Db.count("select count(*) from sessions where client_id = ? and revoked_at is null", app.clientId()))
+                .isZero();
+        assertOAuthError(token(app, login), 401, "invalid_client");
+    }
+
+    @Test
     void discoveryListsTheTokenEndpointTruthfully() {
         confidential(admin, List.of("client_credentials"), List.of("discovery.scope"));
         given().get("/.well-known/openid-configuration").then().statusCode(200)

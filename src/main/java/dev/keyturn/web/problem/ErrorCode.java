@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_CREDENTIALS(401),
     INVALID_TOKEN(401),
     INVALID_REFRESH_TOKEN(401),
+    /** the client a session would start for was disabled or deleted meanwhile; the token endpoint says invalid_client */
+    INVALID_CLIENT(401),
     FORBIDDEN(403),
     EMAIL_NOT_VERIFIED(403),
     ACCOUNT_DISABLED(403),
