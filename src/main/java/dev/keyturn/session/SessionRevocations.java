@@ -56,29 +56,24 @@ public class SessionRevocations {
             case ALL -> UserSession.list("userId = ?1 and revokedAt is null", userId);
             case ALL_BUT -> UserSession.list("userId = ?1 and revokedAt is null and id <> ?2", userId, sessionId);
         };
-        return sessions.chain(found -> {
-            List<UUID> ids = new ArrayList<>(found.size());
-            for (UserSession session : found) {
-                session.revokedAt = now;
-                session.revokedReason = reason.stored();
-                ids.add(session.id);
-            }
-            return notifyReplicas(ids).replaceWith(ids);
-        });
+        return sessions.chain(found -> revokeLoaded(found, reason, now));
     }
 
     /** Revokes every active session that an OAuth client started, inside the current transaction. */
     public Uni<List<UUID>> revokeClientSessions(String clientId, RevocationReason reason) {
         Instant now = Instant.now();
-        return UserSession.<UserSession> list("clientId = ?1 and revokedAt is null", clientId).chain(found -> {
-            List<UUID> ids = new ArrayList<>(found.size());
-            for (UserSession session : found) {
-                session.revokedAt = now;
-                session.revokedReason = reason.stored();
-                ids.add(session.id);
-            }
-            return notifyReplicas(ids).replaceWith(ids);
-        });
+        return UserSession.<UserSession> list("clientId = ?1 and revokedAt is null", clientId)
+                .chain(found -> revokeLoaded(found, reason, now));
+    }
+
+    private Uni<List<UUID>> revokeLoaded(List<UserSession> found, RevocationReason reason, Instant now) {
+        List<UUID> ids = new ArrayList<>(found.size());
+        for (UserSession session : found) {
+            session.revokedAt = now;
+            session.revokedReason = reason.stored();
+            ids.add(session.id);
+        }
+        return notifyReplicas(ids).replaceWith(ids);
     }
 
     /**
