@@ -12,7 +12,8 @@
 # here through the admin REST API with the bootstrap admin. Keyturn: bench/start-keyturn.sh on its own port, work
 # directory and database (below), seeded with bench/seed.sh, stopped at the end. Client secrets are made at run time
 # (openssl rand) and never written to OUT_DIR. Needs PostgreSQL on 127.0.0.1:5432, curl, openssl, psql, Temurin 25.
-# About 20 minutes with the defaults (2 algorithms x 2 scenarios x 2 targets x 3 rounds of 5 + 20 s, pre-warm 30 s).
+# About 17 minutes with the defaults (2 algorithms x 2 scenarios x 2 targets x 3 rounds of 5 + 20 s, pre-warm 30 s),
+# plus 2-4 minutes when Keycloak has to be started (the first time also fetched and its realm created).
 # Environment: ALGS ("RS256 ES256"), SCENARIOS (client_credentials,refresh_token), ROUNDS (3), DURATION (20s),
 # WARMUP (5s), PREWARM (30s), CONCURRENCY (16), KEEP_KEYCLOAK=1 (leave a Keycloak this script started running),
 # KT_PORT (8084), KT_BENCH_DIR (/tmp/keyturn-bench/token-endpoint), KT_DB (keyturn_bench_token), SHARED_BENCH.
