@@ -26,6 +26,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.keyturn.db.DatabaseFailures;
+import dev.keyturn.db.PoolWarmup;
 import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.web.problem.ProblemException;
@@ -59,15 +61,17 @@ public class ConfiguredClients {
     private final ObjectMapper json;
     private final Validator validator;
     private final SessionRevocations revocations;
+    private final PoolWarmup warmup;
 
     public ConfiguredClients(@ConfigProperty(name = "keyturn.clients") Optional<String> inline,
             @ConfigProperty(name = "keyturn.clients-file") Optional<String> file, ObjectMapper json,
-            Validator validator, SessionRevocations revocations) {
+            Validator validator, SessionRevocations revocations, PoolWarmup warmup) {
         this.inline = inline;
         this.file = file;
         this.json = json;
         this.validator = validator;
         this.revocations = revocations;
+        this.warmup = warmup;
     }
 
     /** A checked declaration: the settings to store and the one secret (confidential clients). */
@@ -76,11 +80,34 @@ public class ConfiguredClients {
 
     void start(@Observes StartupEvent event) throws Throwable {
         List<Declared> declared = declarations();
-        Outcome outcome = VertxContextSupport.subscribeAndAwait(() -> apply(declared)
-                .ifNoItem().after(APPLY_TIMEOUT).fail());
+        // After the pool's warm-up, whose connections this then reuses: on a database that allows fewer connections
+        // than the pool's size, a new one opened beside the warm-up's would be refused (53300).
+        VertxContextSupport.subscribeAndAwait(() -> warmup.ensureWarm().onFailure().recoverWithNull());
+        Outcome outcome = applyAtStart(declared);
         if (!declared.isEmpty() || outcome.removed() > 0) {
             LOG.infof("clients from configuration: %d declared, %d no longer declared and deleted (%d sessions revoked)",
                     declared.size(), outcome.removed(), outcome.sessionsRevoked());
+        }
+    }
+
+    /**
+     * A database that is briefly unavailable is tried again (on the start-up thread, which may wait: each attempt
+     * runs in a Vert.x context of its own, as Hibernate Reactive needs); one that stays so stops the start, as
+     * Flyway's migration would.
+     */
+    private Outcome applyAtStart(List<Declared> declared) throws Throwable {
+        long deadline = System.nanoTime() + APPLY_TIMEOUT.toNanos();
+        for (long pause = 200;; pause = Math.min(2_000, pause * 2)) {
+            try {
+                return VertxContextSupport.subscribeAndAwait(() -> apply(declared).ifNoItem().after(APPLY_TIMEOUT).fail());
+            } catch (Throwable failure) {
+                if (!DatabaseFailures.isUnavailable(failure) || System.nanoTime() + pause * 1_000_000 > deadline) {
+                    throw failure;
+                }
+                LOG.warnf("clients from configuration: the database is unavailable (%s); trying again",
+                        DatabaseFailures.describe(failure));
+                Thread.sleep(pause);
+            }
         }
     }
 
