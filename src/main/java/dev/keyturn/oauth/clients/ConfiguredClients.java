@@ -41,8 +41,9 @@ import io.smallrye.mutiny.Uni;
  * Clients declared in configuration (GitOps): {@code KEYTURN_CLIENTS}, a JSON array of {@code POST /admin/clients}
  * bodies that also carry {@code client_secret}, and {@code KEYTURN_CLIENTS_FILE}, a file holding such an array (a
  * mounted Secret). Declaration wins: at start-up each declared client is written as declared, its secrets replaced
- * by the declared one, and a client declared before but no longer is deleted with its sessions. The admin API
- * cannot change them (409 {@code client_managed_by_configuration}).
+ * by the declared one, and a client declared before but no longer is deleted with its sessions (with neither variable
+ * set, configuration manages no clients and nothing is applied; {@code KEYTURN_CLIENTS=[]} deletes the declared
+ * ones). The admin API cannot change them (409 {@code client_managed_by_configuration}).
  *
  * <p>A declaration that does not hold stops the start: a replica with half its clients is worse than one that
  * does not start. Replicas starting together apply their declarations one at a time (an advisory lock), so the
@@ -79,6 +80,11 @@ public class ConfiguredClients {
     }
 
     void start(@Observes StartupEvent event) throws Throwable {
+        if (inline.filter(value -> !value.isBlank()).isEmpty() && file.filter(value -> !value.isBlank()).isEmpty()) {
+            // Configuration manages no clients: those it declared before stay as they are (KEYTURN_CLIENTS=[] deletes
+            // them), and the start touches the database no more than without this feature.
+            return;
+        }
         List<Declared> declared = declarations();
         // After the pool's warm-up, whose connections this then reuses: on a database that allows fewer connections
         // than the pool's size, a new one opened beside the warm-up's would be refused (53300).
