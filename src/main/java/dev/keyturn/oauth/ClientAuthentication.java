@@ -51,7 +51,7 @@ public class ClientAuthentication {
      * the authenticated client when the request carries credentials, {@code null} when it carries none.
      */
     public Uni<RegisteredClient> authenticateIfPresent(MultivaluedMap<String, String> form, String authorization) {
-        boolean hasBasic = authorization != null && authorization.strip().regionMatches(true, 0, "Basic ", 0, 6);
+        boolean hasBasic = isBasic(authorization);
         boolean hasForm = form.containsKey("client_id") || form.containsKey("client_secret")
                 || form.containsKey("client_assertion") || form.containsKey("client_assertion_type");
         return hasBasic || hasForm ? authenticate(form, authorization) : Uni.createFrom().nullItem();
@@ -92,7 +92,7 @@ public class ClientAuthentication {
     }
 
     static Credentials credentials(MultivaluedMap<String, String> form, String authorization) {
-        boolean hasBasic = authorization != null && authorization.strip().regionMatches(true, 0, "Basic ", 0, 6);
+        boolean hasBasic = isBasic(authorization);
         String formId = FormParameters.single(form, "client_id");
         String formSecret = FormParameters.single(form, "client_secret");
         String assertionType = FormParameters.single(form, "client_assertion_type");
@@ -119,6 +119,10 @@ public class ClientAuthentication {
             throw OAuthError.invalidClient("Client authentication is required.");
         }
         return new Credentials(formId, formSecret, null);
+    }
+
+    private static boolean isBasic(String authorization) {
+        return authorization != null && authorization.strip().regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     /** RFC 6749 section 2.3.1: base64 of {@code id:secret}, each application/x-www-form-urlencoded first. */

@@ -57,15 +57,16 @@ public class TokenGrants {
         if (!client.allows(grant)) {
             throw OAuthError.unauthorizedClient("This client may not use the " + grant.value() + " grant.");
         }
-        String requested = requestedScope(form, client);
+        // Without a scope, all the client may have (on refresh: within what the session holds); with one, that part.
+        String granted = grantedScope(form, client);
         return switch (grant) {
-            case PASSWORD -> password(client, form, requested, from);
-            case REFRESH_TOKEN -> refresh(client, form, requested, from);
-            case CLIENT_CREDENTIALS -> clientCredentials(client, requested);
+            case PASSWORD -> password(client, form, granted, from);
+            case REFRESH_TOKEN -> refresh(client, form, granted, from);
+            case CLIENT_CREDENTIALS -> clientCredentials(client, granted);
         };
     }
 
-    private Uni<Object> password(RegisteredClient client, MultivaluedMap<String, String> form, String requested,
+    private Uni<Object> password(RegisteredClient client, MultivaluedMap<String, String> form, String granted,
             ClientInfo from) {
         String username = FormParameters.single(form, "username");
         String password = FormParameters.single(form, "password");
@@ -75,36 +76,35 @@ public class TokenGrants {
         if (username.length() > 254 || password.length() > 1024) {
             throw OAuthError.invalidRequest("username or password is too long.");
         }
-        IssuedFor issuedFor = client.issuedFor(config, requested == null ? Scopes.format(client.scopes()) : requested);
+        IssuedFor issuedFor = client.issuedFor(config, granted);
         return sessions.login(new Requests.Login(username, password, null), issuedFor, from).map(tokens -> tokens);
     }
 
-    private Uni<Object> refresh(RegisteredClient client, MultivaluedMap<String, String> form, String requested,
+    private Uni<Object> refresh(RegisteredClient client, MultivaluedMap<String, String> form, String granted,
             ClientInfo from) {
         String refreshToken = FormParameters.single(form, "refresh_token");
         if (refreshToken == null) {
             throw OAuthError.invalidRequest("The refresh_token grant needs refresh_token.");
         }
-        // Without a scope, all the session holds that the client may still have; with one, that part of it.
-        IssuedFor issuedFor = client.issuedFor(config, requested == null ? Scopes.format(client.scopes()) : requested);
+        IssuedFor issuedFor = client.issuedFor(config, granted);
         return rotation.refresh(refreshToken, issuedFor, from).map(tokens -> tokens);
     }
 
-    private Uni<Object> clientCredentials(RegisteredClient client, String requested) {
+    private Uni<Object> clientCredentials(RegisteredClient client, String granted) {
         if (!client.isConfidential()) {
             throw OAuthError.unauthorizedClient("A public client may not use the client_credentials grant.");
         }
-        IssuedFor issuedFor = client.issuedForItself(config, requested == null ? Scopes.format(client.scopes()) : requested);
+        IssuedFor issuedFor = client.issuedForItself(config, granted);
         AccessTokenIssuer.AccessToken token = accessTokens.issueForClient(issuedFor, Instant.now());
         String scope = issuedFor.scope() == null || issuedFor.scope().isEmpty() ? null : issuedFor.scope();
         return Uni.createFrom().item(new ClientTokenResponse(token.token(), "Bearer", token.expiresIn(), scope));
     }
 
-    /** The scope asked for, all of it allowed to the client; {@code null} when none was asked for. */
-    private static String requestedScope(MultivaluedMap<String, String> form, RegisteredClient client) {
+    /** The scope asked for, all of it allowed to the client; every scope of the client when none was asked for. */
+    private static String grantedScope(MultivaluedMap<String, String> form, RegisteredClient client) {
         String scope = FormParameters.single(form, "scope");
         if (scope == null) {
-            return null;
+            return Scopes.format(client.scopes());
         }
         if (!scope.matches(SCOPE)) {
             throw OAuthError.invalidScope("scope must be scope tokens separated by single spaces.");
