@@ -2,6 +2,7 @@ package dev.keyturn.oauth;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,6 +41,10 @@ public class ClientAssertions {
             INSERT INTO oauth_client_assertions (client_id, jti, expires_at) VALUES ($1, $2, $3)
             ON CONFLICT DO NOTHING
             """;
+
+    /** What an assertion may be signed with; discovery lists the same (token_endpoint_auth_signing_alg_values_supported). */
+    static final List<String> ALGORITHMS = List.of(AlgorithmIdentifiers.RSA_USING_SHA256,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
 
     private final ClientDirectory directory;
     private final Pool pool;
@@ -101,8 +106,7 @@ public class ClientAssertions {
             JsonWebKeySet keys = new JsonWebKeySet(client.jwks());
             JwtConsumer consumer = new JwtConsumerBuilder()
                     .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                            AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
-                            AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
+                            ALGORITHMS.toArray(String[]::new))
                     .setVerificationKeyResolver(new JwksVerificationKeyResolver(keys.getJsonWebKeys()))
                     .setExpectedIssuer(client.clientId())
                     .setExpectedSubject(client.clientId())

@@ -66,7 +66,7 @@ public class DiscoveryResource {
         document.put("token_endpoint", base + "/oauth/token");
         document.put("token_endpoint_auth_methods_supported",
                 List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
-        document.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS256", "PS256", "ES256"));
+        document.put("token_endpoint_auth_signing_alg_values_supported", ClientAssertions.ALGORITHMS);
         document.put("grant_types_supported", GrantType.NAMES);
         document.put("revocation_endpoint", base + "/oauth/revoke");
         // Holding a refresh token is the proof for its own revocation ("none"); a client's own credentials also do.
@@ -97,8 +97,9 @@ public class DiscoveryResource {
     @Path("/openid-configuration")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "OpenID Connect discovery document",
-            description = "issuer, jwks_uri, revocation and introspection endpoints and supported algorithms: enough for "
-                    + "a JWT validator to find the verification keys from the issuer URL alone.")
+            description = "issuer, jwks_uri, the token, revocation and introspection endpoints with their grant types, "
+                    + "authentication methods and algorithms, and the registered scopes: enough for a JWT validator to "
+                    + "find the keys, and for an OAuth client library to find the token endpoint, from the issuer URL alone.")
     @APIResponse(responseCode = "200", description = "Provider metadata")
     public Uni<Response> openidConfiguration() {
         return document();

@@ -44,6 +44,7 @@ class DiscoveryTest {
         assertThat(metadata.get("grant_types_supported")).isEqualTo(List.of("password", "refresh_token", "client_credentials"));
         assertThat(metadata.get("token_endpoint_auth_methods_supported"))
                 .isEqualTo(List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
+        assertThat(metadata.get("token_endpoint_auth_signing_alg_values_supported")).isEqualTo(List.of("RS256", "PS256", "ES256"));
         assertThat(metadata).doesNotContainKeys("authorization_endpoint");
         assertThat(metadata.get("response_types_supported")).isEqualTo(List.of());
     }
