@@ -33,4 +33,7 @@ public interface AccountConfig {
 
     /** Emails that are given the admin role when their owner verifies them. */
     Optional<List<String>> adminEmails();
+
+    /** Whether admin routes need a recently proved second factor (token/StepUp), so an admin must have one. */
+    boolean adminRequireMfa();
 }

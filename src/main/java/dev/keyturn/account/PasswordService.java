@@ -21,6 +21,7 @@ import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.session.RevocationReason;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.token.KeyRing;
+import dev.keyturn.token.StepUp;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
@@ -46,11 +47,13 @@ public class PasswordService {
     private final AccountConfig config;
     private final UserViews userViews;
     private final RateLimits rateLimits;
+    private final StepUp stepUp;
     private final SecureRandom random = new SecureRandom();
 
     public PasswordService(PasswordPolicy policy, PasswordHasher hasher, SessionRevocations revocations,
             AuditLog auditLog, Mails mails, KeyRing keys, AccountConfig config, UserViews userViews,
-            RateLimits rateLimits) {
+            RateLimits rateLimits, StepUp stepUp) {
+        this.stepUp = stepUp;
         this.userViews = userViews;
         this.rateLimits = rateLimits;
         this.policy = policy;
@@ -64,17 +67,22 @@ public class PasswordService {
 
     /**
      * Changes the password of a caller who knows the current one. Every try is counted first (before bcrypt), so
-     * that a stolen access token cannot guess the current password. The check happens outside the transaction
-     * (bcrypt is slow); the write then re-checks what the check saw, so that nothing that happened in between is
-     * undone: see {@link #writeChange}.
+     * that a stolen access token cannot guess the current password. An account with a second factor also needs one
+     * proved recently ({@link StepUp}). The check happens outside the transaction (bcrypt is slow); the write then
+     * re-checks what the check saw, so that nothing that happened in between is undone: see {@link #writeChange}.
+     *
+     * @param recentSecondFactor whether the caller's token says a second factor was proved within the step-up window
      */
-    public Uni<Void> change(UUID userId, UUID currentSessionId, String currentPassword, String newPassword,
-            ClientInfo client) {
+    public Uni<Void> change(UUID userId, UUID currentSessionId, boolean recentSecondFactor, String currentPassword,
+            String newPassword, ClientInfo client) {
         return rateLimits.passwordChange(userId)
                 .chain(() -> Panache.withSession(() -> User.<User> findById(userId)))
                 .chain(user -> {
                     if (user == null) {
                         return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_TOKEN, "The account is gone."));
+                    }
+                    if (user.mfaEnabled && !recentSecondFactor) {
+                        return Uni.createFrom().failure(stepUp.secondFactorRequired());
                     }
                     String checkedHash = user.passwordHash;
                     return hasher.matches(currentPassword, checkedHash).chain(matches -> {
@@ -83,27 +91,30 @@ public class PasswordService {
                         }
                         return policy.check(newPassword, user.username, user.email).chain(() -> hasher.hash(newPassword));
                     }).chain(hash -> revocations.committed(
-                            () -> writeChange(userId, currentSessionId, checkedHash, hash, client)));
+                            () -> writeChange(userId, currentSessionId, checkedHash, recentSecondFactor, hash, client)));
                 })
                 .replaceWithVoid();
     }
 
     /**
-     * One transaction: the new hash is written only where the row still holds the hash that was verified and the
-     * account is enabled; and the caller's session must still be live. A reset, another change or a disable that
+     * One transaction: the new hash is written only where the row still holds the hash that was verified, the
+     * account is enabled and (without a recent second factor) has none; and the caller's session must still be live. A reset, another change or a disable that
      * committed meanwhile makes the write match nothing (and one in flight holds the row, so this waits and then
      * matches nothing); a session revoked meanwhile rolls the write back. Only then are the user's outstanding reset
      * tokens and other sessions ended. The account row is locked first, as by every other writer of the account.
      *
      * @return the sessions revoked
      */
-    private Uni<List<UUID>> writeChange(UUID userId, UUID sessionId, String checkedHash, String newHash,
-            ClientInfo client) {
+    private Uni<List<UUID>> writeChange(UUID userId, UUID sessionId, String checkedHash, boolean recentSecondFactor,
+            String newHash, ClientInfo client) {
         Instant now = Instant.now();
-        return User.update("passwordHash = ?1, updatedAt = ?2, version = version + 1"
-                + " where id = ?3 and passwordHash = ?4 and disabled = false", newHash, now, userId, checkedHash)
+        return User.update("passwordHash = ?1, updatedAt = ?2, version = version + 1 where id = ?3"
+                + " and passwordHash = ?4 and disabled = false and (mfaEnabled = false or ?5 = true)",
+                newHash, now, userId, checkedHash, recentSecondFactor)
                 .chain(updated -> updated == 0
-                        ? Uni.createFrom().failure(wrongCurrentPassword())
+                        ? User.<User> findById(userId).chain(user -> Uni.createFrom().failure(
+                                user != null && user.mfaEnabled && !recentSecondFactor
+                                        ? stepUp.secondFactorRequired() : wrongCurrentPassword()))
                         : revocations.lockIfLive(userId, sessionId))
                 .chain(live -> live
                         ? PasswordReset.update("usedAt = ?1 where userId = ?2 and usedAt is null", now, userId)

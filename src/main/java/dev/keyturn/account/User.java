@@ -53,6 +53,13 @@ public class User extends PanacheEntityBase {
     @Column(nullable = false)
     public boolean disabled;
 
+    /**
+     * Whether the account has a confirmed second factor: login then asks for it. Written only by the mfa room, under
+     * this row's lock, in the transaction that confirms or removes a factor.
+     */
+    @Column(name = "mfa_enabled", nullable = false)
+    public boolean mfaEnabled;
+
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(nullable = false, columnDefinition = "text[]")
     public List<String> roles = new ArrayList<>(List.of(ROLE_USER));

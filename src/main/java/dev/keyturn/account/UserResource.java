@@ -22,6 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.keyturn.token.Authentication;
+import dev.keyturn.token.StepUp;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
@@ -40,13 +42,15 @@ public class UserResource {
     private final AccountService accounts;
     private final PasswordService passwords;
     private final StoredRoles storedRoles;
+    private final StepUp stepUp;
     private final JsonWebToken caller;
 
-    public UserResource(AccountService accounts, PasswordService passwords, StoredRoles storedRoles,
+    public UserResource(AccountService accounts, PasswordService passwords, StoredRoles storedRoles, StepUp stepUp,
             JsonWebToken caller) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.storedRoles = storedRoles;
+        this.stepUp = stepUp;
         this.caller = caller;
     }
 
@@ -57,11 +61,14 @@ public class UserResource {
             + "session of the user, this one stays.")
     @APIResponse(responseCode = "204", description = "Changed")
     @APIResponse(responseCode = "400", description = "weak_password or validation_failed")
-    @APIResponse(responseCode = "401", description = "invalid_credentials: the current password is wrong; invalid_token")
+    @APIResponse(responseCode = "401", description = "invalid_credentials: the current password is wrong; invalid_token; "
+            + "insufficient_user_authentication (RFC 9470): the account has a second factor and this session has not "
+            + "proved it recently (POST /auth/step-up)")
     public Uni<Response> changePassword(@Valid @NotNull AccountRequests.ChangePassword request,
             @Context HttpServerRequest http) {
         return passwords.change(UUID.fromString(caller.getSubject()), UUID.fromString(caller.getClaim("sid")),
-                request.currentPassword(), request.newPassword(), ClientInfo.of(http))
+                stepUp.isRecentSecondFactor(Authentication.of(caller)), request.currentPassword(), request.newPassword(),
+                ClientInfo.of(http))
                 .map(ignored -> Response.noContent().build());
     }
 
@@ -93,7 +100,7 @@ public class UserResource {
             throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
         }
         // Another user's account: the stored roles must still say admin, not only the token.
-        return own ? user(userId) : storedRoles.requireAdmin(UUID.fromString(caller.getSubject())).chain(() -> user(userId));
+        return own ? user(userId) : storedRoles.requireAdmin(caller).chain(() -> user(userId));
     }
 
     private Uni<UserView> user(UUID id) {

@@ -130,7 +130,7 @@ public class AdminResource {
 
     /** The token's role got the caller here; the stored account must still say admin (API.md). */
     private <T> Uni<T> asAdmin(Supplier<Uni<T>> action) {
-        return storedRoles.requireAdmin(callerId()).chain(ignored -> action.get());
+        return storedRoles.requireAdmin(caller).chain(ignored -> action.get());
     }
 
     private UUID callerId() {

@@ -21,7 +21,19 @@ public enum AuditType {
     CLIENT_UPDATED,
     CLIENT_DELETED,
     CLIENT_SECRET_ADDED,
-    CLIENT_SECRET_DELETED;
+    CLIENT_SECRET_DELETED,
+    // Second factors: every name starts with MFA_ (webhook events mfa.*).
+    /** a TOTP factor was confirmed or a passkey registered */
+    MFA_FACTOR_ENROLLED,
+    MFA_FACTOR_REMOVED,
+    /** a second factor was proved: a login's second step, a step-up, a passwordless passkey login */
+    MFA_VERIFIED,
+    /** a wrong code, recovery code or passkey assertion */
+    MFA_VERIFICATION_FAILED,
+    MFA_RECOVERY_CODE_USED,
+    MFA_RECOVERY_CODES_REGENERATED,
+    /** an admin removed every second factor of an account */
+    MFA_RESET;
 
     public String storedName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -176,13 +176,6 @@ public class AuthResource {
     }
 
     private Response tokenResponse(TokenResponse tokens, String transport) {
-        // Cache-Control: no-store comes from configuration (quarkus.http.filter.no-store) for every /auth answer.
-        Response.ResponseBuilder response = Response.ok().header("Pragma", "no-cache");
-        if (RefreshTokenCookie.requested(transport)) {
-            return response.header(HttpHeaders.SET_COOKIE, cookie.set(tokens.refreshToken(), tokens.refreshExpiresIn()))
-                    .entity(tokens.withoutRefreshToken())
-                    .build();
-        }
-        return response.entity(tokens).build();
+        return cookie.answer(tokens, transport);
     }
 }

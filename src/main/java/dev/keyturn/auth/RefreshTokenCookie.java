@@ -1,7 +1,10 @@
 package dev.keyturn.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 
+import dev.keyturn.refresh.TokenResponse;
 import dev.keyturn.token.TokenConfig;
 
 /** The browser transport of refresh tokens: an HttpOnly, Secure, SameSite=Strict cookie scoped to /auth. */
@@ -29,6 +32,20 @@ public class RefreshTokenCookie {
 
     public String clear() {
         return header("", 0);
+    }
+
+    /**
+     * The answer of a route that issues tokens: the refresh token in the body, or (transport {@code cookie}) in this
+     * cookie and not in the body. Cache-Control: no-store comes from configuration for every /auth answer.
+     */
+    public Response answer(TokenResponse tokens, String transport) {
+        Response.ResponseBuilder response = Response.ok().header("Pragma", "no-cache");
+        if (requested(transport)) {
+            return response.header(HttpHeaders.SET_COOKIE, set(tokens.refreshToken(), tokens.refreshExpiresIn()))
+                    .entity(tokens.withoutRefreshToken())
+                    .build();
+        }
+        return response.entity(tokens).build();
     }
 
     private String header(String value, long maxAge) {

@@ -1,7 +1,6 @@
 package dev.keyturn.auth;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,15 +17,14 @@ import dev.keyturn.account.UserViews;
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
 import dev.keyturn.ratelimit.RateLimits;
+import dev.keyturn.mfa.MfaLogin;
 import dev.keyturn.refresh.PresentedTokens;
 import dev.keyturn.refresh.RefreshRotation;
-import dev.keyturn.refresh.SessionTokens;
 import dev.keyturn.refresh.TokenResponse;
-import dev.keyturn.session.RefreshToken;
 import dev.keyturn.session.RevocationReason;
-import dev.keyturn.session.SessionCap;
 import dev.keyturn.session.SessionRevocations;
 import dev.keyturn.session.UserSession;
+import dev.keyturn.token.Authentication;
 import dev.keyturn.token.IssuedFor;
 import dev.keyturn.token.TokenConfig;
 import dev.keyturn.web.ClientInfo;
@@ -42,10 +40,10 @@ import io.smallrye.mutiny.Uni;
 public class SessionService {
 
     private final PasswordHasher passwordHasher;
-    private final SessionTokens sessionTokens;
+    private final NewSessions newSessions;
+    private final MfaLogin mfaLogin;
     private final PresentedTokens presentedTokens;
     private final SessionRevocations revocations;
-    private final SessionCap sessionCap;
     private final AuditLog auditLog;
     private final TokenConfig config;
     private final AccountConfig accountConfig;
@@ -53,15 +51,15 @@ public class SessionService {
     private final UserViews userViews;
     private final RateLimits rateLimits;
 
-    public SessionService(PasswordHasher passwordHasher, SessionTokens sessionTokens, PresentedTokens presentedTokens,
-            SessionRevocations revocations, SessionCap sessionCap, AuditLog auditLog, TokenConfig config,
+    public SessionService(PasswordHasher passwordHasher, NewSessions newSessions, MfaLogin mfaLogin,
+            PresentedTokens presentedTokens, SessionRevocations revocations, AuditLog auditLog, TokenConfig config,
             AccountConfig accountConfig, EmailVerification emailVerification, UserViews userViews,
             RateLimits rateLimits) {
         this.passwordHasher = passwordHasher;
-        this.sessionTokens = sessionTokens;
+        this.newSessions = newSessions;
+        this.mfaLogin = mfaLogin;
         this.presentedTokens = presentedTokens;
         this.revocations = revocations;
-        this.sessionCap = sessionCap;
         this.auditLog = auditLog;
         this.config = config;
         this.accountConfig = accountConfig;
@@ -126,50 +124,34 @@ public class SessionService {
                 });
     }
 
+    /**
+     * A session for a right password. An account with a second factor gets 403 {@code mfa_required} and the
+     * {@code mfa_token} of the next step instead; the flag is read again under a share lock of the account row in the
+     * session's transaction, so a login racing the account's first enrolment either committed first (the enrolment
+     * then ends its session) or is asked for the second factor.
+     */
     private Uni<TokenResponse> startSession(User user, IssuedFor issuedFor, ClientInfo client) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        UserSession session = new UserSession();
-        session.id = UUID.randomUUID();
-        session.userId = user.id;
-        // to the microsecond, not the second of the tokens: SessionCap ends the oldest sessions by this order
-        session.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        session.lastUsedAt = now;
-        session.expiresAt = now.plus(config.sessionLifetime());
-        session.userAgent = client.userAgent();
-        session.ip = client.ip();
-        session.clientId = issuedFor.clientId();
-        session.scope = issuedFor.scope();
-        String jti = sessionTokens.firstId();
-        RefreshToken token = sessionTokens.newToken(session, null, jti, issuedFor, now);
-        session.currentTokenId = token.id;
-        return Panache.withTransaction(() -> clientStillEnabled(issuedFor.clientId())
-                .chain(session::persist)
-                .chain(token::persist)
-                .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client,
-                        issuedFor.clientId() == null ? Map.of() : Map.of("client_id", issuedFor.clientId())))
-                .chain(() -> rateLimits.loginSucceeded(user.id, client)))
-                .chain(() -> sessionCap.enforce(user.id, client))
-                .map(ignored -> sessionTokens.tokens(user.tokenSubject(), session, jti, token, issuedFor, now));
+        if (user.mfaEnabled) {
+            return secondFactorRequired(user, issuedFor);
+        }
+        return Panache.withTransaction(() -> stillSingleFactor(user.id).chain(single -> single
+                ? newSessions.persist(user, Authentication.password(Instant.now()), issuedFor, client)
+                : Uni.createFrom().<NewSessions.Started> nullItem()))
+                .chain(started -> started == null
+                        ? secondFactorRequired(user, issuedFor)
+                        : newSessions.tokens(started, issuedFor, client));
     }
 
-    /**
-     * A client's session starts only while the client is enabled, read under a share lock in the session's own
-     * transaction: disabling or deleting a client takes the row's write lock and revokes its sessions, so a session
-     * started at the same moment either committed first (and is revoked with the others) or sees the client gone.
-     */
-    private static Uni<Void> clientStillEnabled(String clientId) {
-        if (clientId == null) {
-            return Uni.createFrom().voidItem();
-        }
+    private Uni<TokenResponse> secondFactorRequired(User user, IssuedFor issuedFor) {
+        return mfaLogin.challenge(user.id, issuedFor.clientId(), issuedFor.scope())
+                .chain(problem -> Uni.createFrom().failure(problem));
+    }
+
+    private static Uni<Boolean> stillSingleFactor(UUID userId) {
         return Panache.getSession().chain(session -> session
-                .createNativeQuery("select enabled from oauth_clients where client_id = :id for share", Boolean.class)
-                .setParameter("id", clientId).getResultList())
-                .invoke(enabled -> {
-                    if (enabled.isEmpty() || !Boolean.TRUE.equals(enabled.get(0))) {
-                        throw new ProblemException(ErrorCode.INVALID_CLIENT, "The client is disabled or deleted.");
-                    }
-                })
-                .replaceWithVoid();
+                .createNativeQuery("select mfa_enabled from users where id = :id for share", Boolean.class)
+                .setParameter("id", userId).getResultList())
+                .map(flags -> !flags.isEmpty() && !flags.get(0));
     }
 
     public Uni<Void> logout(String refreshToken, String accessToken, String scope, ClientInfo client) {

@@ -21,8 +21,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Deletes what can no longer be used: expired refresh tokens, sessions past their cap, revoked, or idle for
  * longer than their last refresh token lived, used or expired codes and reset tokens, once they are older than
  * the retention (kept a while for investigations), rate-limit counters whose window ended, audit events older
- * than {@code KEYTURN_AUDIT_RETENTION}, and login addresses an account has not used for longer than they are
- * remembered.
+ * than {@code KEYTURN_AUDIT_RETENTION}, login addresses an account has not used for longer than they are
+ * remembered, second-factor challenges that ended and TOTP factors never confirmed.
  * <p>
  * A large database holds millions of such rows, so the work goes in batches, one short statement each, never in
  * one transaction that would hold its locks and its snapshot for minutes. Every replica runs the job; the batches
@@ -74,6 +74,13 @@ public class ExpiredDataCleanup {
     private static final String DELETE_EXPIRED_ASSERTIONS = "DELETE FROM oauth_client_assertions WHERE ctid IN (SELECT"
             + " ctid FROM oauth_client_assertions WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
 
+    /** Second-factor challenges (mfa_token, WebAuthn) past their few minutes, or used, before the cutoff ($1). */
+    private static final String DELETE_ENDED_CHALLENGES = batchDelete("mfa_challenges", "expires_at < $1 OR used_at < $1");
+
+    /** TOTP factors never confirmed (good for 15 minutes), made before the cutoff ($1). */
+    private static final String DELETE_UNCONFIRMED_FACTORS = batchDelete("mfa_factors",
+            "confirmed_at IS NULL AND created_at < $1");
+
     private static final UUID FIRST_ID = new UUID(0, 0);
 
     private final Pool pool;
@@ -105,7 +112,8 @@ public class ExpiredDataCleanup {
 
     /** What one run deleted (sessions: with the tokens they still had). */
     public record Deleted(long refreshTokens, long sessions, long verificationCodes, long passwordResets,
-            long rateLimitCounters, long auditEvents, long knownAddresses, long clientAssertions) {
+            long rateLimitCounters, long auditEvents, long knownAddresses, long clientAssertions,
+            long secondFactorChallenges, long unconfirmedFactors) {
     }
 
     public Uni<Deleted> run() {
@@ -124,9 +132,15 @@ public class ExpiredDataCleanup {
                                                                 addressCutoff, 0)
                                                                 .chain(addresses -> deleteInBatches(
                                                                         DELETE_EXPIRED_ASSERTIONS, now, 0)
-                                                                        .map(assertions -> new Deleted(tokens, sessions,
-                                                                                codes, resets, counters, events, addresses,
-                                                                                assertions)))))))));
+                                                                        .chain(assertions -> deleteInBatches(
+                                                                                DELETE_ENDED_CHALLENGES, cutoff, 0)
+                                                                                .chain(challenges -> deleteInBatches(
+                                                                                        DELETE_UNCONFIRMED_FACTORS, cutoff, 0)
+                                                                                        .map(factors -> new Deleted(tokens,
+                                                                                                sessions, codes, resets,
+                                                                                                counters, events, addresses,
+                                                                                                assertions, challenges,
+                                                                                                factors)))))))))));
     }
 
     /** At most $2 rows of the table that match the condition, skipping rows another transaction holds. */

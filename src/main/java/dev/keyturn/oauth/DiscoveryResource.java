@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.oauth.clients.GrantType;
 import dev.keyturn.token.KeyRing;
+import dev.keyturn.token.Authentication;
 import dev.keyturn.token.TokenConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -40,7 +41,7 @@ public class DiscoveryResource {
 
     /** Every claim an access token carries (docs/api.md, "Tokens"). */
     static final List<String> CLAIMS = List.of("iss", "aud", "sub", "exp", "iat", "jti", "sid", "roles",
-            "preferred_username", "email", "email_verified", "client_id", "scope");
+            "preferred_username", "email", "email_verified", "amr", "acr", "auth_time", "client_id", "scope");
 
     private final Map<String, Object> metadata;
 
@@ -81,6 +82,7 @@ public class DiscoveryResource {
         // Keyturn issues no ID tokens; validators that pick the allowed algorithms from discovery read this field.
         document.put("id_token_signing_alg_values_supported", algorithms);
         document.put("scopes_supported", List.of());
+        document.put("acr_values_supported", List.of(Authentication.PASSWORD, Authentication.MULTI_FACTOR));
         document.put("claims_supported", CLAIMS);
         document.put("service_documentation", base + "/q/swagger-ui");
         // Kept in insertion order so that the document reads issuer first.

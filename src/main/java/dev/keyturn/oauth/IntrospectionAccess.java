@@ -102,7 +102,7 @@ public class IntrospectionAccess {
             if (!caller.getGroups().contains(User.ROLE_ADMIN)) {
                 throw new ProblemException(ErrorCode.FORBIDDEN, "Only an admin or an introspection client may introspect tokens.");
             }
-            return storedRoles.requireAdmin(UUID.fromString(caller.getSubject()));
+            return storedRoles.requireAdmin(caller);
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
             if (clientMatches(header.substring(6).strip())) {

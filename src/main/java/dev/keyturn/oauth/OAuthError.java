@@ -22,12 +22,19 @@ public final class OAuthError extends RuntimeException {
     private final int status;
     private final String error;
     private final Map<String, String> headers;
+    private final Map<String, Object> members;
 
     private OAuthError(int status, String error, String description, Map<String, String> headers) {
+        this(status, error, description, headers, Map.of());
+    }
+
+    private OAuthError(int status, String error, String description, Map<String, String> headers,
+            Map<String, Object> members) {
         super(description, null, false, false);
         this.status = status;
         this.error = error;
         this.headers = headers;
+        this.members = members;
     }
 
     /** The JSON body of an error answer. */
@@ -71,9 +78,18 @@ public final class OAuthError extends RuntimeException {
     }
 
     Response response() {
+        Object body = new Body(error, getMessage());
+        if (!members.isEmpty()) {
+            // further members a client needs to go on, beside RFC 6749's two (RFC 6749 section 5.2 allows them)
+            Map<String, Object> extended = new java.util.LinkedHashMap<>();
+            extended.put("error", error);
+            extended.put("error_description", getMessage());
+            extended.putAll(members);
+            body = extended;
+        }
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Pragma", "no-cache")
-                .entity(new Body(error, getMessage()));
+                .entity(body);
         headers.forEach(response::header);
         return response.build();
     }
@@ -94,6 +110,13 @@ public final class OAuthError extends RuntimeException {
                 case EMAIL_NOT_VERIFIED -> invalidGrant("The account's email is not verified yet.").response();
                 case ACCOUNT_DISABLED -> invalidGrant("This account is disabled.").response();
                 case INVALID_CODE -> invalidGrant("The code is wrong, expired or used up.").response();
+                case INVALID_PASSKEY -> invalidGrant(problem.getMessage()).response();
+                case INVALID_MFA_TOKEN -> invalidGrant("The mfa_token is unknown, expired, used or out of tries: "
+                        + "start again with the password grant.").response();
+                // The password was right and a second factor is needed: 403 and the mfa_token of the next step, as
+                // the password grant of other servers with MFA answers it.
+                case MFA_REQUIRED -> new OAuthError(403, "mfa_required", problem.getMessage(), Map.of(),
+                        problem.members()).response();
                 case INVALID_CLIENT -> invalidClient("Client authentication failed.").response();
                 case VALIDATION_FAILED, MALFORMED_REQUEST -> invalidRequest(problem.getMessage()).response();
                 // RFC 6749 names no error for these; the status and Retry-After are what clients act on.

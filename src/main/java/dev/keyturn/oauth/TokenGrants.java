@@ -6,8 +6,14 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MultivaluedMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.keyturn.auth.Requests;
+import dev.keyturn.auth.SecondFactorLogins;
 import dev.keyturn.auth.SessionService;
+import dev.keyturn.mfa.Proof;
 import dev.keyturn.oauth.clients.GrantType;
 import dev.keyturn.oauth.clients.RegisteredClient;
 import dev.keyturn.refresh.RefreshRotation;
@@ -16,6 +22,7 @@ import dev.keyturn.token.IssuedFor;
 import dev.keyturn.token.Scopes;
 import dev.keyturn.token.TokenConfig;
 import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -29,14 +36,18 @@ public class TokenGrants {
     /** RFC 6749 section 3.3's scope-token, and the space between them. */
     private static final String SCOPE = "[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final SessionService sessions;
+    private final SecondFactorLogins secondFactorLogins;
     private final RefreshRotation rotation;
     private final AccessTokenIssuer accessTokens;
     private final TokenConfig config;
 
-    public TokenGrants(SessionService sessions, RefreshRotation rotation, AccessTokenIssuer accessTokens,
-            TokenConfig config) {
+    public TokenGrants(SessionService sessions, SecondFactorLogins secondFactorLogins, RefreshRotation rotation,
+            AccessTokenIssuer accessTokens, TokenConfig config) {
         this.sessions = sessions;
+        this.secondFactorLogins = secondFactorLogins;
         this.rotation = rotation;
         this.accessTokens = accessTokens;
         this.config = config;
@@ -63,6 +74,7 @@ public class TokenGrants {
             case PASSWORD -> password(client, form, granted, from);
             case REFRESH_TOKEN -> refresh(client, form, granted, from);
             case CLIENT_CREDENTIALS -> clientCredentials(client, granted);
+            case MFA -> secondFactor(client, form, from);
         };
     }
 
@@ -78,6 +90,37 @@ public class TokenGrants {
         }
         IssuedFor issuedFor = client.issuedFor(config, granted);
         return sessions.login(new Requests.Login(username, password, null), issuedFor, from).map(tokens -> tokens);
+    }
+
+    /**
+     * The second step of a password grant that answered {@code mfa_required}: the {@code mfa_token}, and one of
+     * {@code otp}, {@code recovery_code} and {@code credential} (a passkey's AuthenticationResponseJSON, as a string).
+     * The token is bound to the client of the first step, and so is the scope granted there.
+     */
+    private Uni<Object> secondFactor(RegisteredClient client, MultivaluedMap<String, String> form, ClientInfo from) {
+        String mfaToken = FormParameters.single(form, "mfa_token");
+        if (mfaToken == null) {
+            throw OAuthError.invalidRequest("The MFA grant needs mfa_token.");
+        }
+        Proof proof;
+        try {
+            proof = Proof.of(FormParameters.single(form, "otp"), FormParameters.single(form, "recovery_code"),
+                    credential(FormParameters.single(form, "credential")));
+        } catch (ProblemException e) {
+            throw OAuthError.invalidRequest("The MFA grant needs exactly one of otp, recovery_code and credential.");
+        }
+        return secondFactorLogins.complete(mfaToken, proof, client.issuedFor(config, null), from).map(tokens -> tokens);
+    }
+
+    private static JsonNode credential(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw OAuthError.invalidRequest("credential must be a passkey's AuthenticationResponseJSON.");
+        }
     }
 
     private Uni<Object> refresh(RegisteredClient client, MultivaluedMap<String, String> form, String granted,

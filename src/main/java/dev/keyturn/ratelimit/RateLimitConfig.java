@@ -70,4 +70,16 @@ public interface RateLimitConfig {
      */
     @WithConverter(LimitConverter.class)
     Limit passwordChangePerAccount();
+
+    /**
+     * Second-factor tries of one account (a login's second step, a step-up, a TOTP confirmation), counted before the
+     * check. With the five tries of each {@code mfa_token} and a code being good for three 30-second steps, 10 tries
+     * in 15 minutes leave a guesser about 3 in 10^5 per window, and the password is needed first.
+     */
+    @WithConverter(LimitConverter.class)
+    Limit secondFactorPerAccount();
+
+    /** Passwordless passkey logins (and the challenges they ask for) from one client address. */
+    @WithConverter(LimitConverter.class)
+    Limit passkeyLoginPerIp();
 }

@@ -79,6 +79,17 @@ public class RateLimits {
                 config.passwordChangePerAccount()));
     }
 
+    /** A second factor of one account: every try counts, before it is checked. */
+    public Uni<Void> secondFactor(UUID userId) {
+        return limiter.hit(RateLimiter.check("second-factor-account", userId.toString(),
+                config.secondFactorPerAccount()));
+    }
+
+    /** A passwordless passkey login, or the challenge for one, from a client address. */
+    public Uni<Void> passkeyLogin(ClientInfo client) {
+        return limiter.hit(RateLimiter.check("passkey-login-ip", client.ip(), config.passkeyLoginPerIp()));
+    }
+
     public Limit refreshPerSession() {
         return config.refreshPerSession();
     }

@@ -1,6 +1,7 @@
 package dev.keyturn.refresh;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyturn.ratelimit.Limit;
 import dev.keyturn.ratelimit.RateLimits;
+import dev.keyturn.token.Authentication;
 import dev.keyturn.token.IssuedFor;
 import dev.keyturn.token.TokenSubject;
 import dev.keyturn.web.ClientInfo;
@@ -49,8 +51,8 @@ public class FastRotation {
                    AND ($12 = 0 OR s.refresh_window_start IS NULL OR s.refresh_window_start <= $11
                         OR s.refresh_count < $12)
                    AND s.client_id IS NOT DISTINCT FROM $13
-             RETURNING t.id AS token_id, s.expires_at AS session_expires_at, s.scope,
-                       u.username, u.email, u.email_verified, u.roles
+             RETURNING t.id AS token_id, s.expires_at AS session_expires_at, s.scope, s.amr, s.auth_time,
+                       s.created_at AS session_created_at, u.username, u.email, u.email_verified, u.roles
             ), child AS (
                 INSERT INTO refresh_tokens (id, session_id, parent_id, token_hash, issued_at, expires_at)
                 SELECT $5, $3, token_id, $6, $7, LEAST($8, session_expires_at) FROM claimed
@@ -63,7 +65,8 @@ public class FastRotation {
                                                    THEN $1 ELSE refresh_window_start END
                  WHERE id = $3 AND EXISTS (SELECT 1 FROM claimed)
             )
-            SELECT claimed.username, claimed.email, claimed.email_verified, claimed.roles, claimed.scope, child.expires_at
+            SELECT claimed.username, claimed.email, claimed.email_verified, claimed.roles, claimed.scope, claimed.amr,
+                   claimed.auth_time, claimed.session_created_at, child.expires_at
               FROM claimed CROSS JOIN child
             """;
 
@@ -77,9 +80,9 @@ public class FastRotation {
         this.refreshTokens = refreshTokens;
     }
 
-    /** A rotated current token: who it belongs to, the scope its session holds, and its child. */
-    record Rotated(TokenSubject subject, UUID sessionId, String sessionScope, String childJti, Instant childIssuedAt,
-            Instant childExpiresAt) {
+    /** A rotated current token: who it belongs to, how they authenticated, the scope its session holds, its child. */
+    record Rotated(TokenSubject subject, Authentication authentication, UUID sessionId, String sessionScope,
+            String childJti, Instant childIssuedAt, Instant childExpiresAt) {
     }
 
     /**
@@ -112,7 +115,13 @@ public class FastRotation {
             Row row = iterator.next();
             TokenSubject subject = new TokenSubject(presented.userId(), row.getString("username"), row.getString("email"),
                     row.getBoolean("email_verified"), List.of(row.getArrayOfStrings("roles")));
-            return new Rotated(subject, presented.sessionId(), row.getString("scope"), childJti, issuedAt, row.getOffsetDateTime("expires_at").toInstant());
+            String[] amr = row.getArrayOfStrings("amr");
+            OffsetDateTime authTime = row.getOffsetDateTime("auth_time");
+            Authentication authentication = Authentication.stored(amr == null ? null : List.of(amr),
+                    authTime == null ? null : authTime.toInstant(),
+                    row.getOffsetDateTime("session_created_at").toInstant());
+            return new Rotated(subject, authentication, presented.sessionId(), row.getString("scope"), childJti, issuedAt,
+                    row.getOffsetDateTime("expires_at").toInstant());
         });
     }
 }

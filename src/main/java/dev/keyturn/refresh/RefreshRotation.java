@@ -93,7 +93,7 @@ public class RefreshRotation {
     }
 
     private TokenResponse tokens(FastRotation.Rotated rotated, IssuedFor issuedFor) {
-        return sessionTokens.tokens(rotated.subject(), new RefreshTokens.Claims(rotated.subject().userId(),
+        return sessionTokens.tokens(rotated.subject(), rotated.authentication(), new RefreshTokens.Claims(rotated.subject().userId(),
                 rotated.sessionId(), rotated.childJti(), rotated.childIssuedAt(), rotated.childExpiresAt()),
                 granted(issuedFor, rotated.sessionScope()), Instant.now(), rotated.childIssuedAt());
     }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.keyturn.session.RefreshToken;
 import dev.keyturn.session.UserSession;
 import dev.keyturn.token.AccessTokenIssuer;
+import dev.keyturn.token.Authentication;
 import dev.keyturn.token.IssuedFor;
 import dev.keyturn.token.TokenSubject;
 
@@ -45,20 +46,29 @@ public class SessionTokens {
     /**
      * A new access token and the signed refresh token that {@code refresh} describes.
      *
+     * @param authentication how and when the session's user authenticated, which the access token says
      * @param lifetimeFrom the instant from which {@code refresh_expires_in} is counted
      */
-    public TokenResponse tokens(TokenSubject subject, RefreshTokens.Claims refresh, IssuedFor issuedFor, Instant now,
-            Instant lifetimeFrom) {
-        AccessTokenIssuer.AccessToken access = accessTokens.issue(subject, refresh.sessionId(), issuedFor, now);
+    public TokenResponse tokens(TokenSubject subject, Authentication authentication, RefreshTokens.Claims refresh,
+            IssuedFor issuedFor, Instant now, Instant lifetimeFrom) {
+        AccessTokenIssuer.AccessToken access = accessTokens.issue(subject, refresh.sessionId(), authentication,
+                issuedFor, now);
         long refreshExpiresIn = Math.max(0, Duration.between(lifetimeFrom, refresh.expiresAt()).toSeconds());
         return new TokenResponse(access.token(), "Bearer", access.expiresIn(), refreshTokens.sign(refresh),
                 refreshExpiresIn, issuedFor.clientId() == null ? null : issuedFor.scope());
     }
 
-    /** {@link #tokens(TokenSubject, RefreshTokens.Claims, IssuedFor, Instant, Instant)} for a stored token of a session. */
+    /** {@link #tokens(TokenSubject, Authentication, RefreshTokens.Claims, IssuedFor, Instant, Instant)} for a stored token of a session. */
     public TokenResponse tokens(TokenSubject subject, UserSession session, String jti, RefreshToken token,
             IssuedFor issuedFor, Instant now) {
-        return tokens(subject, new RefreshTokens.Claims(subject.userId(), session.id, jti, token.issuedAt, token.expiresAt),
-                issuedFor, now, now);
+        return tokens(subject, session.authentication(),
+                new RefreshTokens.Claims(subject.userId(), session.id, jti, token.issuedAt, token.expiresAt), issuedFor,
+                now, now);
+    }
+
+    /** An access token alone, for a session whose user just stepped up: the refresh token stays as it is. */
+    public AccessTokenIssuer.AccessToken accessToken(TokenSubject subject, UserSession session, IssuedFor issuedFor,
+            Instant now) {
+        return accessTokens.issue(subject, session.id, session.authentication(), issuedFor, now);
     }
 }

@@ -26,7 +26,11 @@ public enum RevocationReason {
     /** an admin disabled the OAuth client that started the session */
     CLIENT_DISABLED("client_disabled"),
     /** an admin deleted the OAuth client that started the session */
-    CLIENT_DELETED("client_deleted");
+    CLIENT_DELETED("client_deleted"),
+    /** the user enrolled or removed a second factor: every other session ends (KEYTURN_MFA_REVOKE_OTHER_SESSIONS) */
+    SECOND_FACTOR_CHANGED("second_factor_changed"),
+    /** an admin removed every second factor of the account: every session ends */
+    SECOND_FACTORS_RESET("second_factors_reset");
 
     private final String stored;
 

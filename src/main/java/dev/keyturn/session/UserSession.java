@@ -1,6 +1,7 @@
 package dev.keyturn.session;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -8,6 +9,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import dev.keyturn.token.Authentication;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /** One login on one device: a refresh-token family. Its row is the lock that serialises rotation. */
@@ -59,6 +64,24 @@ public class UserSession extends PanacheEntityBase {
 
     /** The scope granted at the start (space-separated), for a client's session. */
     public String scope;
+
+    /** How the user authenticated (RFC 8176 values); null for sessions from before second factors: a password. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    public List<String> amr;
+
+    /** When the user last authenticated in this session: the login, or the last step-up; null: at its creation. */
+    @Column(name = "auth_time")
+    public Instant authTime;
+
+    public Authentication authentication() {
+        return Authentication.stored(amr, authTime, createdAt);
+    }
+
+    public void authenticated(Authentication authentication) {
+        amr = authentication.methods();
+        authTime = authentication.time();
+    }
 
     public boolean isActive(Instant now) {
         return revokedAt == null && expiresAt.isAfter(now);

@@ -23,8 +23,12 @@ public class AccessTokenIssuer {
     public record AccessToken(String token, long expiresIn) {
     }
 
-    /** A user's access token in one of their sessions, for the client it is issued to. */
-    public AccessToken issue(TokenSubject subject, UUID sessionId, IssuedFor issuedFor, Instant now) {
+    /**
+     * A user's access token in one of their sessions, for the client it is issued to, saying how and when the user
+     * authenticated ({@code amr}, {@code acr}, {@code auth_time}).
+     */
+    public AccessToken issue(TokenSubject subject, UUID sessionId, Authentication authentication, IssuedFor issuedFor,
+            Instant now) {
         long issuedAt = now.getEpochSecond();
         long lifetime = issuedFor.accessTokenLifetime().toSeconds();
         JwtClaimsBuilder claims = Jwt.issuer(config.issuer())
@@ -37,7 +41,10 @@ public class AccessTokenIssuer {
                 .claim("roles", subject.roles())
                 .claim("preferred_username", subject.username())
                 .claim("email", subject.email())
-                .claim("email_verified", subject.emailVerified());
+                .claim("email_verified", subject.emailVerified())
+                .claim("amr", authentication.methods())
+                .claim("acr", authentication.acr())
+                .claim("auth_time", authentication.time().getEpochSecond());
         return new AccessToken(sign(withClient(claims, issuedFor)), lifetime);
     }
 

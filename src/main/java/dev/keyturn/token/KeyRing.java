@@ -55,6 +55,7 @@ public class KeyRing {
     private final SecretKey refreshTokenKey;
     private final byte[] childIdSecret;
     private final byte[] singleUseSecret;
+    private final byte[] refreshSecret;
 
     /** A public key that verifies access tokens, with the algorithm it is used with. */
     public record VerificationKey(String kid, SignatureAlgorithm algorithm, PublicKey key) {
@@ -132,6 +133,7 @@ public class KeyRing {
         this.refreshTokenKey = new SecretKeySpec(secret, "HmacSHA256");
         this.childIdSecret = hmac(secret, "keyturn refresh token child id".getBytes(StandardCharsets.UTF_8));
         this.singleUseSecret = hmac(secret, "keyturn single-use secrets".getBytes(StandardCharsets.UTF_8));
+        this.refreshSecret = secret.clone();
         // Key ids are public (they are in the JWKS); logging them lets an operator follow a rotation.
         LOG.infof("Access tokens are signed with %s key %s%s; %d key(s) verify them: %s", current.algorithm(),
                 current.kid(),
@@ -180,6 +182,14 @@ public class KeyRing {
      */
     public byte[] singleUseSecretHash(String purpose, String value) {
         return hmac(singleUseSecret, (purpose + '\n' + value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A 256-bit key for {@code purpose}, derived from the refresh-token secret: for a feature whose own key is not
+     * configured, so that it is still keyed by a configured secret (and by a different key than any other purpose).
+     */
+    public byte[] derivedKey(String purpose) {
+        return hmac(refreshSecret, ("keyturn derived key\n" + purpose).getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] hmac(byte[] key, byte[] data) {

@@ -41,4 +41,7 @@ public interface TokenConfig {
 
     /** Whether the refresh-token cookie carries {@code Secure}; only dev mode over plain HTTP turns it off. */
     boolean cookieSecure();
+
+    /** How recent a second factor must be for the sensitive routes ({@link StepUp}): RFC 9470's {@code max_age}. */
+    Duration stepUpMaxAge();
 }

@@ -63,6 +63,25 @@ class ExpiredDataCleanupTest {
     }
 
     @Test
+    void endedSecondFactorChallengesAndNeverConfirmedFactorsGo() throws Throwable {
+        Api.Account account = newAccount();
+        Api.Tokens session = login(account);
+        String stale = dev.keyturn.support.Mfa.enrolTotp(session.accessToken()).then().statusCode(201).extract().path("id");
+        String pending = dev.keyturn.support.Mfa.enrolTotp(session.accessToken()).then().statusCode(201).extract().path("id");
+        Db.update("update mfa_factors set created_at = now() - interval '2 days' where id = ?::uuid", stale);
+        Db.update("insert into mfa_challenges (id, purpose, user_id, created_at, expires_at) values"
+                + " (gen_random_uuid(), 'login', ?::uuid, now() - interval '2 days', now() - interval '2 days'),"
+                + " (gen_random_uuid(), 'step_up', ?::uuid, now(), now() + interval '5 minutes')", account.id(), account.id());
+
+        VertxContextSupport.subscribeAndAwait(cleanup::run);
+
+        assertThat(Db.column("select id::text from mfa_factors where user_id = ?::uuid", account.id()))
+                .containsExactly(pending);
+        assertThat(Db.column("select purpose from mfa_challenges where user_id = ?::uuid", account.id()))
+                .containsExactly("step_up");
+    }
+
+    @Test
     void anIdleSessionWhoseLastTokenExpiredGoesWithIt() throws Throwable {
         Api.Account account = newAccount();
         Api.Tokens idle = login(account);

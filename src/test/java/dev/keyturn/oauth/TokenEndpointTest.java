@@ -277,7 +277,7 @@ class TokenEndpointTest {
         given().get("/.well-known/openid-configuration").then().statusCode(200)
                 .body("token_endpoint", equalTo("http://localhost:8080/oauth/token"))
                 .body("grant_types_supported", org.hamcrest.Matchers.containsInAnyOrder("password", "refresh_token",
-                        "client_credentials"))
+                        "client_credentials", "urn:keyturn:params:oauth:grant-type:mfa"))
                 .body("token_endpoint_auth_methods_supported", org.hamcrest.Matchers.containsInAnyOrder(
                         "client_secret_basic", "client_secret_post", "private_key_jwt", "none"))
                 .body("scopes_supported", org.hamcrest.Matchers.hasItem("discovery.scope"));

@@ -41,7 +41,10 @@ class DiscoveryTest {
         assertThat((List<String>) metadata.get("claims_supported")).contains("sub", "sid", "roles", "preferred_username");
         // the token endpoint (RFC 6749) and what it takes; no authorization endpoint, so no response types
         assertThat(metadata.get("token_endpoint")).isEqualTo(issuer + "/oauth/token");
-        assertThat(metadata.get("grant_types_supported")).isEqualTo(List.of("password", "refresh_token", "client_credentials"));
+        assertThat(metadata.get("grant_types_supported")).isEqualTo(List.of("password", "refresh_token", "client_credentials",
+                "urn:keyturn:params:oauth:grant-type:mfa"));
+        assertThat(metadata.get("acr_values_supported")).isEqualTo(List.of("pwd", "mfa"));
+        assertThat(metadata.get("claims_supported").toString()).contains("amr", "acr", "auth_time");
         assertThat(metadata.get("token_endpoint_auth_methods_supported"))
                 .isEqualTo(List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none"));
         assertThat(metadata.get("token_endpoint_auth_signing_alg_values_supported")).isEqualTo(List.of("RS256", "PS256", "ES256"));

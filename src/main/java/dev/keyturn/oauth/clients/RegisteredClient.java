@@ -17,7 +17,7 @@ public record RegisteredClient(String clientId, String type, List<String> grantT
     }
 
     public boolean allows(GrantType grant) {
-        return grantTypes.contains(grant.value());
+        return grantTypes.contains((grant == GrantType.MFA ? GrantType.PASSWORD : grant).value());
     }
 
     public boolean secretMatches(String secret) {

@@ -12,6 +12,7 @@ public class ProblemException extends RuntimeException {
     private final ErrorCode code;
     private final List<Problem.FieldError> fieldErrors;
     private final Map<String, String> headers;
+    private final Map<String, Object> extensions;
 
     public ProblemException(ErrorCode code, String detail) {
         this(code, detail, List.of(), Map.of());
@@ -19,10 +20,21 @@ public class ProblemException extends RuntimeException {
 
     public ProblemException(ErrorCode code, String detail, List<Problem.FieldError> fieldErrors,
             Map<String, String> headers) {
+        this(code, detail, fieldErrors, headers, Map.of());
+    }
+
+    private ProblemException(ErrorCode code, String detail, List<Problem.FieldError> fieldErrors,
+            Map<String, String> headers, Map<String, Object> extensions) {
         super(detail, null, false, false);
         this.code = code;
         this.fieldErrors = fieldErrors;
         this.headers = headers;
+        this.extensions = extensions;
+    }
+
+    /** A problem whose body carries further members a client needs to go on (RFC 9457 section 3.2). */
+    public static ProblemException withMembers(ErrorCode code, String detail, Map<String, Object> members) {
+        return new ProblemException(code, detail, List.of(), Map.of(), Map.copyOf(members));
     }
 
     public static ProblemException validation(String field, String message) {
@@ -42,8 +54,13 @@ public class ProblemException extends RuntimeException {
         return headers;
     }
 
+    /** The further members of the body, if any. */
+    public Map<String, Object> members() {
+        return extensions;
+    }
+
     public Problem toProblem() {
-        Problem problem = Problem.of(code, getMessage());
+        Problem problem = Problem.of(code, getMessage()).withExtensions(extensions);
         return fieldErrors.isEmpty() ? problem : problem.withErrors(fieldErrors);
     }
 }

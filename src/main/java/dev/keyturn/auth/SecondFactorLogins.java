@@ -1,0 +1,95 @@
+package dev.keyturn.auth;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.webauthn4j.data.AuthenticationData;
+
+import dev.keyturn.account.AccountConfig;
+import dev.keyturn.account.User;
+import dev.keyturn.mfa.MfaLogin;
+import dev.keyturn.mfa.MfaViews;
+import dev.keyturn.mfa.Proof;
+import dev.keyturn.mfa.SecondFactorCheck;
+import dev.keyturn.ratelimit.RateLimits;
+import dev.keyturn.refresh.TokenResponse;
+import dev.keyturn.token.Authentication;
+import dev.keyturn.token.IssuedFor;
+import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The logins that end with a second factor: the second step of a password login ({@code POST /auth/login/mfa}, and
+ * the token endpoint's MFA grant), and the passwordless login with a passkey ({@code POST /auth/passkey/login}). The
+ * factor is checked and used up in the transaction that starts the session ({@link MfaLogin}, {@link NewSessions}).
+ */
+@ApplicationScoped
+public class SecondFactorLogins {
+
+    private final MfaLogin mfaLogin;
+    private final NewSessions newSessions;
+    private final RateLimits rateLimits;
+    private final AccountConfig accountConfig;
+
+    public SecondFactorLogins(MfaLogin mfaLogin, NewSessions newSessions, RateLimits rateLimits,
+            AccountConfig accountConfig) {
+        this.mfaLogin = mfaLogin;
+        this.newSessions = newSessions;
+        this.rateLimits = rateLimits;
+        this.accountConfig = accountConfig;
+    }
+
+    /**
+     * The second step of a login whose password was right: a session proved by two factors.
+     *
+     * @param issuedFor whom the session is for; an OAuth client's granted scope is the one of the first step
+     */
+    public Uni<TokenResponse> complete(String mfaToken, Proof proof, IssuedFor issuedFor, ClientInfo client) {
+        return mfaLogin.pending(mfaToken, issuedFor.clientId()).chain(pending -> {
+            IssuedFor granted = issuedFor.clientId() == null ? issuedFor : issuedFor.withScope(pending.scope);
+            return Panache.withTransaction(() -> User.<User> findById(pending.userId).chain(user -> {
+                if (user == null || user.disabled) {
+                    throw new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+                }
+                return mfaLogin.prove(pending, proof, client).chain(proved -> newSessions.persist(user,
+                        twoFactors(proved), granted, client));
+            }))
+                    .onFailure().call(failure -> mfaLogin.failed(failure, pending.userId, null, proof, "login", client))
+                    .chain(started -> newSessions.tokens(started, granted, client));
+        });
+    }
+
+    private static Authentication twoFactors(SecondFactorCheck.Proved proved) {
+        return new Authentication(List.of(Authentication.PASSWORD, proved.method(), Authentication.MULTI_FACTOR),
+                Instant.now());
+    }
+
+    public Uni<MfaViews.PasskeyOptions> passkeyOptions(ClientInfo client) {
+        return mfaLogin.passwordlessOptions(client);
+    }
+
+    /** A passwordless login: the passkey, verified with user verification, is both factors. */
+    public Uni<TokenResponse> passkey(JsonNode credential, IssuedFor issuedFor, ClientInfo client) {
+        AuthenticationData assertion = mfaLogin.passwordlessAssertion(credential);
+        return rateLimits.passkeyLogin(client).chain(() -> Panache.withTransaction(() -> mfaLogin.passwordless(assertion, client)
+                .chain(proved -> User.<User> findById(proved.userId()).chain(user -> {
+                    if (user == null || user.disabled) {
+                        throw new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+                    }
+                    if (!user.emailVerified && accountConfig.requireVerifiedEmail()) {
+                        throw new ProblemException(ErrorCode.EMAIL_NOT_VERIFIED, "Verify your email first.");
+                    }
+                    Authentication passkeyOnly = new Authentication(List.of(proved.method(),
+                            Authentication.MULTI_FACTOR), Instant.now());
+                    return newSessions.persist(user, passkeyOnly, issuedFor, client);
+                }))))
+                .onFailure().call(failure -> mfaLogin.failed(failure, null, null, null, "passwordless_login", client))
+                .chain(started -> newSessions.tokens(started, issuedFor, client));
+    }
+}
