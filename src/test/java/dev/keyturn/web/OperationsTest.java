@@ -45,6 +45,22 @@ class OperationsTest {
     }
 
     @Test
+    void openApiDocumentsTheSecondFactorRoutes() {
+        var spec = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("paths")).containsKeys("/auth/login/mfa",
+                "/auth/passkey/options", "/auth/passkey/login", "/auth/step-up", "/auth/step-up/options",
+                "/users/me/mfa", "/users/me/mfa/totp", "/users/me/mfa/totp/{id}/confirm", "/users/me/mfa/passkeys",
+                "/users/me/mfa/passkeys/options", "/users/me/mfa/factors/{id}", "/users/me/mfa/recovery-codes",
+                "/admin/users/{id}/mfa");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/auth/login/mfa'.post.responses"))
+                .containsKeys("200", "400", "401", "403", "429");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/users/me/password'.put.responses.401"))
+                .extracting("description").asString().contains("insufficient_user_authentication");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas")).containsKeys("TotpEnrolment",
+                "EnrolledFactor", "SecondFactors", "PasskeyOptions", "StepUp", "RecoveryCodes");
+    }
+
+    @Test
     void everyErrorResponseInOpenApiIsAProblem() {
         var spec = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
         org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas.Problem.properties"))
