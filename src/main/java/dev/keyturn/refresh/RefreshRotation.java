@@ -93,8 +93,9 @@ public class RefreshRotation {
     }
 
     private TokenResponse tokens(FastRotation.Rotated rotated, IssuedFor issuedFor) {
-        return sessionTokens.tokens(rotated.subject(), rotated.authentication(), new RefreshTokens.Claims(rotated.subject().userId(),
-                rotated.sessionId(), rotated.childJti(), rotated.childIssuedAt(), rotated.childExpiresAt()),
+        RefreshTokens.Claims child = new RefreshTokens.Claims(rotated.subject().userId(), rotated.sessionId(),
+                rotated.childJti(), rotated.childIssuedAt(), rotated.childExpiresAt());
+        return sessionTokens.tokens(rotated.subject(), rotated.authentication(), child,
                 granted(issuedFor, rotated.sessionScope()), Instant.now(), rotated.childIssuedAt());
     }
 

@@ -2,7 +2,12 @@ package dev.keyturn.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -44,13 +49,13 @@ public record Authentication(List<String> methods, Instant time) {
     /** What a verified access token says; a token without the claims was issued for a password login. */
     public static Authentication of(JsonWebToken token) {
         Object amr = token.getClaim("amr");
-        List<String> methods = amr instanceof java.util.Collection<?> values
-                ? values.stream().map(value -> value instanceof jakarta.json.JsonString json ? json.getString()
-                        : String.valueOf(value)).toList()
+        List<String> methods = amr instanceof Collection<?> values
+                ? values.stream().map(value -> value instanceof JsonString json ? json.getString() : String.valueOf(value))
+                        .toList()
                 : List.of(PASSWORD);
         Object authTime = token.getClaim("auth_time");
         long seconds = authTime instanceof Number number ? number.longValue()
-                : authTime instanceof jakarta.json.JsonNumber json ? json.longValue() : token.getIssuedAtTime();
+                : authTime instanceof JsonNumber json ? json.longValue() : token.getIssuedAtTime();
         return new Authentication(methods, Instant.ofEpochSecond(seconds));
     }
 
@@ -70,7 +75,7 @@ public record Authentication(List<String> methods, Instant time) {
 
     /** The same session after a step-up at {@code at}: its methods and the second factor's, multi-factor from now. */
     public Authentication steppedUp(String secondFactorMethod, Instant at) {
-        java.util.LinkedHashSet<String> stepped = new java.util.LinkedHashSet<>(methods);
+        LinkedHashSet<String> stepped = new LinkedHashSet<>(methods);
         stepped.remove(MULTI_FACTOR);
         stepped.add(secondFactorMethod);
         stepped.add(MULTI_FACTOR);
