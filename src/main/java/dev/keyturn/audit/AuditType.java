@@ -17,11 +17,17 @@ public enum AuditType {
     ROLES_CHANGED,
     USER_DISABLED,
     USER_ENABLED,
+    /** the account and everything of it went; this event, with the id only, is its tombstone */
+    USER_DELETED,
     CLIENT_CREATED,
     CLIENT_UPDATED,
     CLIENT_DELETED,
     CLIENT_SECRET_ADDED,
-    CLIENT_SECRET_DELETED;
+    CLIENT_SECRET_DELETED,
+    WEBHOOK_CREATED,
+    WEBHOOK_UPDATED,
+    WEBHOOK_DELETED,
+    WEBHOOK_SECRET_ROTATED;
 
     public String storedName() {
         return name().toLowerCase(java.util.Locale.ROOT);

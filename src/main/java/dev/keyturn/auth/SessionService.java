@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import dev.keyturn.account.AccountConfig;
+import dev.keyturn.account.AccountDeletion;
 import dev.keyturn.account.EmailAddress;
 import dev.keyturn.account.EmailVerification;
 import dev.keyturn.account.PasswordHasher;
@@ -142,7 +143,8 @@ public class SessionService {
         String jti = sessionTokens.firstId();
         RefreshToken token = sessionTokens.newToken(session, null, jti, issuedFor, now);
         session.currentTokenId = token.id;
-        return Panache.withTransaction(() -> clientStillEnabled(issuedFor.clientId())
+        return Panache.withTransaction(() -> accountStillThere(user.id)
+                .chain(() -> clientStillEnabled(issuedFor.clientId()))
                 .chain(session::persist)
                 .chain(token::persist)
                 .chain(() -> auditLog.record(AuditType.LOGIN_SUCCEEDED, user.id, session.id, client,
@@ -150,6 +152,19 @@ public class SessionService {
                 .chain(() -> rateLimits.loginSucceeded(user.id, client)))
                 .chain(() -> sessionCap.enforce(user.id, client))
                 .map(ignored -> sessionTokens.tokens(user.tokenSubject(), session, jti, token, issuedFor, now));
+    }
+
+    /**
+     * A session starts only while its account exists, held against deletion until the session committed
+     * ({@link AccountDeletion#holdAgainstDeletion}): an account deleted after its password was checked answers as an
+     * unknown account does.
+     */
+    private static Uni<Void> accountStillThere(UUID userId) {
+        return AccountDeletion.holdAgainstDeletion(userId).invoke(present -> {
+            if (!present) {
+                throw new ProblemException(ErrorCode.INVALID_CREDENTIALS, "The email or password is wrong.");
+            }
+        }).replaceWithVoid();
     }
 
     /**

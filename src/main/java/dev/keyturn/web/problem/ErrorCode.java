@@ -27,6 +27,8 @@ public enum ErrorCode {
     CLIENT_MANAGED_BY_CONFIGURATION(409),
     /** a client has two live secrets already: delete one first */
     TOO_MANY_SECRETS(409),
+    /** deleting this account would leave the service without an enabled admin */
+    LAST_ADMIN(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     HEADERS_TOO_LARGE(431),
