@@ -21,8 +21,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Deletes what can no longer be used: expired refresh tokens, sessions past their cap, revoked, or idle for
  * longer than their last refresh token lived, used or expired codes and reset tokens, once they are older than
  * the retention (kept a while for investigations), rate-limit counters whose window ended, audit events older
- * than {@code KEYTURN_AUDIT_RETENTION}, and login addresses an account has not used for longer than they are
- * remembered.
+ * than {@code KEYTURN_AUDIT_RETENTION}, login addresses an account has not used for longer than they are
+ * remembered, webhook messages and delivery-log entries older than {@code KEYTURN_WEBHOOK_RETENTION}, ended
+ * {@code login.failed_burst} windows, and the session tombstones of deleted accounts.
  * <p>
  * A large database holds millions of such rows, so the work goes in batches, one short statement each, never in
  * one transaction that would hold its locks and its snapshot for minutes. Every replica runs the job; the batches
@@ -74,6 +75,25 @@ public class ExpiredDataCleanup {
     private static final String DELETE_EXPIRED_ASSERTIONS = "DELETE FROM oauth_client_assertions WHERE ctid IN (SELECT"
             + " ctid FROM oauth_client_assertions WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
 
+    /**
+     * Webhook messages ($1 the retention's cutoff, $3 that cutoff less the retry period): delivered or failed ones
+     * finished before the cutoff, and any older than the retry period and the retention together (held for an endpoint
+     * that stayed disabled, or left by one deleted while they were written).
+     */
+    private static final String DELETE_OLD_WEBHOOK_MESSAGES = "DELETE FROM webhook_messages WHERE id IN (SELECT id"
+            + " FROM webhook_messages WHERE (status <> 'pending' AND finished_at < $1) OR created_at < $3"
+            + " LIMIT $2 FOR UPDATE SKIP LOCKED)";
+
+    /** The delivery log's attempts before the retention's cutoff ($1). */
+    private static final String DELETE_OLD_WEBHOOK_DELIVERIES = batchDelete("webhook_deliveries", "attempted_at < $1");
+
+    /** Failed-login counters of login.failed_burst whose window ended before $1 (the table has no id). */
+    private static final String DELETE_ENDED_LOGIN_FAILURE_WINDOWS = "DELETE FROM webhook_login_failures WHERE user_id IN"
+            + " (SELECT user_id FROM webhook_login_failures WHERE window_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+
+    /** Tombstones of deleted accounts' sessions, kept until their access tokens expired and then the retention. */
+    private static final String DELETE_OLD_SESSION_TOMBSTONES = batchDelete("session_tombstones", "revoked_at < $1");
+
     private static final UUID FIRST_ID = new UUID(0, 0);
 
     private final Pool pool;
@@ -81,18 +101,27 @@ public class ExpiredDataCleanup {
     private final Duration auditRetention;
     private final Duration knownAddressLifetime;
     private final int batchSize;
+    private final Duration webhookRetention;
+    private final Duration webhookRetryPeriod;
+    private final Duration failedLoginWindow;
 
     public ExpiredDataCleanup(Pool pool,
             @ConfigProperty(name = "keyturn.cleanup.retention") Duration retention,
             @ConfigProperty(name = "keyturn.audit.retention") Duration auditRetention,
             @ConfigProperty(name = "keyturn.rate-limits.login-known-address-lifetime")
             Duration knownAddressLifetime,
-            @ConfigProperty(name = "keyturn.cleanup.batch-size") int batchSize) {
+            @ConfigProperty(name = "keyturn.cleanup.batch-size") int batchSize,
+            @ConfigProperty(name = "keyturn.webhooks.retention") Duration webhookRetention,
+            @ConfigProperty(name = "keyturn.webhooks.retry-period") Duration webhookRetryPeriod,
+            @ConfigProperty(name = "keyturn.webhooks.failed-login-window") Duration failedLoginWindow) {
         this.pool = pool;
         this.retention = retention;
         this.auditRetention = auditRetention;
         this.knownAddressLifetime = knownAddressLifetime;
         this.batchSize = batchSize;
+        this.webhookRetention = webhookRetention;
+        this.webhookRetryPeriod = webhookRetryPeriod;
+        this.failedLoginWindow = failedLoginWindow;
     }
 
     @Scheduled(every = "${keyturn.cleanup.interval}", delayed = "${keyturn.cleanup.delay:5m}",
@@ -105,7 +134,11 @@ public class ExpiredDataCleanup {
 
     /** What one run deleted (sessions: with the tokens they still had). */
     public record Deleted(long refreshTokens, long sessions, long verificationCodes, long passwordResets,
-            long rateLimitCounters, long auditEvents, long knownAddresses, long clientAssertions) {
+            long rateLimitCounters, long auditEvents, long knownAddresses, long clientAssertions, Webhooks webhooks) {
+    }
+
+    /** What one run deleted of the webhooks' tables, and the tombstones of deleted accounts' sessions. */
+    public record Webhooks(long messages, long deliveries, long loginFailureCounters, long sessionTombstones) {
     }
 
     public Uni<Deleted> run() {
@@ -124,9 +157,22 @@ public class ExpiredDataCleanup {
                                                                 addressCutoff, 0)
                                                                 .chain(addresses -> deleteInBatches(
                                                                         DELETE_EXPIRED_ASSERTIONS, now, 0)
-                                                                        .map(assertions -> new Deleted(tokens, sessions,
-                                                                                codes, resets, counters, events, addresses,
-                                                                                assertions)))))))));
+                                                                        .chain(assertions -> webhooks(cutoff)
+                                                                                .map(webhooks -> new Deleted(tokens,
+                                                                                        sessions, codes, resets, counters,
+                                                                                        events, addresses, assertions,
+                                                                                        webhooks))))))))));
+    }
+
+    private Uni<Webhooks> webhooks(OffsetDateTime cutoff) {
+        OffsetDateTime kept = Instant.now().minus(webhookRetention).atOffset(ZoneOffset.UTC);
+        OffsetDateTime stale = Instant.now().minus(webhookRetention).minus(webhookRetryPeriod).atOffset(ZoneOffset.UTC);
+        OffsetDateTime windowEnded = Instant.now().minus(failedLoginWindow).atOffset(ZoneOffset.UTC);
+        return deleteInBatches(DELETE_OLD_WEBHOOK_MESSAGES, Tuple.of(kept, batchSize, stale), 0)
+                .chain(messages -> deleteInBatches(DELETE_OLD_WEBHOOK_DELIVERIES, kept, 0)
+                        .chain(deliveries -> deleteInBatches(DELETE_ENDED_LOGIN_FAILURE_WINDOWS, windowEnded, 0)
+                                .chain(counters -> deleteInBatches(DELETE_OLD_SESSION_TOMBSTONES, cutoff, 0)
+                                        .map(tombstones -> new Webhooks(messages, deliveries, counters, tombstones)))));
     }
 
     /** At most $2 rows of the table that match the condition, skipping rows another transaction holds. */
@@ -137,9 +183,14 @@ public class ExpiredDataCleanup {
 
     /** Batch after batch until one comes back short: no more such rows (or others hold them). */
     private Uni<Long> deleteInBatches(String sql, OffsetDateTime cutoff, long deletedSoFar) {
-        return pool.preparedQuery(sql).execute(Tuple.of(cutoff, batchSize)).chain(rows -> {
+        return deleteInBatches(sql, Tuple.of(cutoff, batchSize), deletedSoFar);
+    }
+
+    /** The same with more parameters; $2 is the batch size. */
+    private Uni<Long> deleteInBatches(String sql, Tuple parameters, long deletedSoFar) {
+        return pool.preparedQuery(sql).execute(parameters).chain(rows -> {
             long deleted = deletedSoFar + rows.rowCount();
-            return rows.rowCount() < batchSize ? Uni.createFrom().item(deleted) : deleteInBatches(sql, cutoff, deleted);
+            return rows.rowCount() < batchSize ? Uni.createFrom().item(deleted) : deleteInBatches(sql, parameters, deleted);
         });
     }
 

@@ -94,7 +94,7 @@ class ExpiredDataCleanupTest {
             Db.update("update refresh_tokens set expires_at = now() - interval '2 days' where session_id = ?", expiredSid);
         }
         ExpiredDataCleanup inBatchesOfTwo = new ExpiredDataCleanup(pool, Duration.ofDays(1), Duration.ofDays(90),
-                Duration.ofDays(90), 2);
+                Duration.ofDays(90), 2, Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(15));
 
         ExpiredDataCleanup.Deleted deleted = VertxContextSupport.subscribeAndAwait(inBatchesOfTwo::run);
 
