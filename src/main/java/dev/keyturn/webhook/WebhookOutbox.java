@@ -12,6 +12,7 @@ import dev.keyturn.audit.AuditEvent;
 import dev.keyturn.audit.AuditListener;
 import dev.keyturn.audit.AuditType;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -27,6 +28,7 @@ import io.smallrye.mutiny.Uni;
  * after the window ended. Each failure of an existing account is counted by one atomic upsert in the failed login's
  * own statement, and only while an enabled endpoint subscribes to the event.
  */
+@Startup // its settings are checked at start, not at the first event
 @ApplicationScoped
 public class WebhookOutbox implements AuditListener {
 

@@ -6,6 +6,7 @@ import static dev.keyturn.support.WebhookReceiver.aboutUser;
 import static dev.keyturn.support.WebhookReceiver.ofType;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -238,7 +239,7 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void aMessageIsGivenUpAfterTheRetryPeriod() {
+    void aMessageIsGivenUpAfterTheRetryPeriod() throws InterruptedException {
         String[] endpoint = register(List.of("user.created"));
         receiver.answerNext(503, 503, 503, 503, 503, 503, 503, 503, 503, 503);
         Api.Account user = Api.newUnverifiedAccount();
@@ -251,13 +252,13 @@ class WebhookDeliveryTest {
                 .body("items[0].outcome", equalTo("failed")).body("items[0].attempt", equalTo(attempts));
         // given up: no attempt follows
         int seen = receiver.received(ofType("user.created").and(aboutUser(user.id()))).size();
-        sleep(1500);
+        Thread.sleep(1500);
         assertThat(receiver.received(ofType("user.created").and(aboutUser(user.id())))).hasSize(seen);
         assertThat(Db.single("select attempts from webhook_messages where event_id = ?::uuid", eventId)).isEqualTo(attempts);
     }
 
     @Test
-    void unsubscribedAndDisabledEndpointsGetNothing() {
+    void unsubscribedAndDisabledEndpointsGetNothing() throws InterruptedException {
         WebhookReceiver other = WebhookReceiver.start();
         try {
             String[] narrow = register(List.of("user.deleted"));
@@ -265,7 +266,7 @@ class WebhookDeliveryTest {
             Api.Account user = newAccount();
             Api.Tokens tokens = login(user);
             Api.refresh(tokens.refreshToken()).then().statusCode(200);
-            sleep(1000);
+            Thread.sleep(1000);
             assertThat(receiver.received(aboutUser(user.id()))).isEmpty();
             assertThat(other.received()).isEmpty();
             assertThat(Db.count("select count(*) from webhook_messages where endpoint_id in (?::uuid, ?::uuid)",
@@ -307,7 +308,7 @@ class WebhookDeliveryTest {
 
     /** Tens of events at once (sign-ups in parallel): each reaches the receiver exactly once. */
     @Test
-    void tensOfEventsAtOnceAreEachDeliveredOnce() {
+    void tensOfEventsAtOnceAreEachDeliveredOnce() throws InterruptedException {
         String secret = register(List.of("user.created"))[1];
         List<Supplier<String>> signups = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -317,7 +318,7 @@ class WebhookDeliveryTest {
 
         List<Received> seen = receiver.await(ofType("user.created").and(r -> users.contains(r.data().get("user_id"))),
                 30, PATIENCE);
-        sleep(1000); // time for a duplicate, if there were one
+        Thread.sleep(1000); // time for a duplicate, if there were one
         seen = receiver.received(ofType("user.created").and(r -> users.contains(r.data().get("user_id"))));
         assertThat(seen).hasSize(30).allMatch(Received::delivered).allMatch(request -> request.verifiesWith(secret));
         assertThat(seen).extracting(Received::id).doesNotHaveDuplicates();
@@ -326,31 +327,15 @@ class WebhookDeliveryTest {
     }
 
     private static void awaitStatus(String eventId, String status) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!status.equals(Db.single("select status from webhook_messages where event_id = ?::uuid", eventId))) {
-            assertThat(System.nanoTime()).as("message of event " + eventId + " " + status).isLessThan(deadline);
-            sleep(50);
-        }
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(
+                () -> Db.single("select status from webhook_messages where event_id = ?::uuid", eventId), status::equals);
     }
 
     /** Waits for the first logged attempt of the event; returns its error. */
     private static String awaitAttempt(String endpointId, String eventId) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (Db.count("select count(*) from webhook_deliveries where endpoint_id = ?::uuid and event_id = ?::uuid",
-                endpointId, eventId) == 0) {
-            assertThat(System.nanoTime()).as("an attempt logged").isLessThan(deadline);
-            sleep(50);
-        }
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> Db.count("select count(*) from"
+                + " webhook_deliveries where endpoint_id = ?::uuid and event_id = ?::uuid", endpointId, eventId) > 0);
         return (String) Db.single("select error from webhook_deliveries where event_id = ?::uuid order by attempt limit 1",
                 eventId);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
