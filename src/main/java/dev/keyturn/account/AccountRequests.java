@@ -31,6 +31,14 @@ public final class AccountRequests {
     public record ResetPassword(@NotBlank @Size(max = 256) String token, @NotNull String newPassword) {
     }
 
+    /**
+     * {@code DELETE /users/me}: the proof that the account holder asks. Today the current password; a second factor
+     * (MFA) will be an alternative field here, checked in {@link AccountDeletion#proven}.
+     */
+    @RegisterForReflection
+    public record DeleteAccount(@NotNull @Size(max = 1024) String password) {
+    }
+
     @RegisterForReflection
     public record ChangePassword(@NotNull @Size(max = 1024) String currentPassword, @NotNull String newPassword) {
     }

@@ -16,6 +16,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import dev.keyturn.token.TokenSubject;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
@@ -76,6 +77,21 @@ public class User extends PanacheEntityBase {
 
     public static Uni<User> findByEmail(String normalizedEmail) {
         return find("email", normalizedEmail).firstResult();
+    }
+
+    /**
+     * Inside a transaction that writes a session of the account (starts one, or steps one up): the account as it is
+     * now, its row share-locked until the transaction ends, or null when it is gone. Whatever changes the account and would end the session (a deletion, a
+     * disable, a first second factor) has then either committed, and is seen here, or waits until this session
+     * committed and ends it. Taken before anything of the account is written: a deletion that holds the account row
+     * and waits for such a row would otherwise deadlock with it (the session's foreign key is checked only after its
+     * row is written).
+     */
+    public static Uni<User> holdForSession(UUID id) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select * from users where id = :id for share", User.class)
+                .setParameter("id", id).getResultList())
+                .map(users -> users.isEmpty() ? null : users.get(0));
     }
 
     public static Uni<Boolean> usernameTaken(String username) {

@@ -5,6 +5,7 @@ import java.util.UUID;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -43,14 +44,16 @@ public class UserResource {
     private final PasswordService passwords;
     private final StoredRoles storedRoles;
     private final StepUp stepUp;
+    private final AccountDeletion deletion;
     private final JsonWebToken caller;
 
     public UserResource(AccountService accounts, PasswordService passwords, StoredRoles storedRoles, StepUp stepUp,
-            JsonWebToken caller) {
+            AccountDeletion deletion, JsonWebToken caller) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.storedRoles = storedRoles;
         this.stepUp = stepUp;
+        this.deletion = deletion;
         this.caller = caller;
     }
 
@@ -69,6 +72,23 @@ public class UserResource {
         return passwords.change(UUID.fromString(caller.getSubject()), UUID.fromString(caller.getClaim("sid")),
                 stepUp.isRecentSecondFactor(Authentication.of(caller)), request.currentPassword(), request.newPassword(),
                 ClientInfo.of(http))
+                .map(ignored -> Response.noContent().build());
+    }
+
+    @DELETE
+    @Path("/me")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Delete one's account", description = "Body {\"password\"}: the current password. Every "
+            + "session ends at once, and the account goes with its codes, reset tokens and everything else of it; "
+            + "the audit log keeps a user_deleted event with the id only, and the user.deleted webhook goes out. The "
+            + "email and username are free again. Tries count in the password-change limit.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", description = "validation_failed: no password")
+    @APIResponse(responseCode = "401", description = "invalid_credentials: the password is wrong; invalid_token")
+    @APIResponse(responseCode = "409", description = "last_admin: the account is the only enabled admin")
+    @APIResponse(responseCode = "429", description = "rate_limited")
+    public Uni<Response> deleteMe(@Valid @NotNull AccountRequests.DeleteAccount request) {
+        return deletion.deleteOwn(UUID.fromString(caller.getSubject()), UUID.fromString(caller.getClaim("sid")), request)
                 .map(ignored -> Response.noContent().build());
     }
 

@@ -99,6 +99,19 @@ public class AdminResource {
     }
 
     @DELETE
+    @Path("/users/{id}")
+    @Operation(summary = "Delete a user", description = "Every session ends at once, and the account goes with its "
+            + "codes, reset tokens and everything else of it; the audit log keeps a user_deleted event with the id "
+            + "only, and the user.deleted webhook goes out. An admin may delete his own account this way too, but "
+            + "never the last enabled admin.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "not_found")
+    @APIResponse(responseCode = "409", description = "last_admin: the account is the only enabled admin")
+    public Uni<Response> deleteUser(@PathParam("id") String id) {
+        return asAdmin(() -> admin.delete(callerId(), userId(id))).map(ignored -> Response.noContent().build());
+    }
+
+    @DELETE
     @Path("/users/{id}/sessions")
     @Operation(summary = "Revoke every session of a user")
     @APIResponse(responseCode = "204", description = "Revoked")

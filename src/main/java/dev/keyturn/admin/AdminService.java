@@ -14,6 +14,7 @@ import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
 
+import dev.keyturn.account.AccountDeletion;
 import dev.keyturn.account.User;
 import dev.keyturn.account.UserView;
 import dev.keyturn.account.UserViews;
@@ -39,11 +40,14 @@ public class AdminService {
     private final SessionRevocations revocations;
     private final AuditLog auditLog;
     private final UserViews userViews;
+    private final AccountDeletion deletion;
 
-    public AdminService(SessionRevocations revocations, AuditLog auditLog, UserViews userViews) {
+    public AdminService(SessionRevocations revocations, AuditLog auditLog, UserViews userViews,
+            AccountDeletion deletion) {
         this.revocations = revocations;
         this.auditLog = auditLog;
         this.userViews = userViews;
+        this.deletion = deletion;
     }
 
     public Uni<Page<UserView>> users(String query, int page, int size) {
@@ -101,6 +105,11 @@ public class AdminService {
                 .call(ids -> auditLog.record(AuditType.SESSION_REVOKED, userId, null, client,
                         Map.of("by", adminId.toString(), "sessions_revoked", ids.size()))))
                 .replaceWithVoid();
+    }
+
+    /** Deletes an account and everything of it ({@link AccountDeletion}); never the last enabled admin. */
+    public Uni<Void> delete(UUID adminId, UUID userId) {
+        return deletion.deleteByAdmin(adminId, userId);
     }
 
     public Uni<Page<AuditEventView>> audit(UUID userId, String type, int page, int size) {

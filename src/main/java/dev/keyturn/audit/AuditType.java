@@ -17,6 +17,8 @@ public enum AuditType {
     ROLES_CHANGED,
     USER_DISABLED,
     USER_ENABLED,
+    /** the account and everything of it went; this event, with the id only, is its tombstone */
+    USER_DELETED,
     CLIENT_CREATED,
     CLIENT_UPDATED,
     CLIENT_DELETED,
@@ -33,7 +35,11 @@ public enum AuditType {
     MFA_RECOVERY_CODE_USED,
     MFA_RECOVERY_CODES_REGENERATED,
     /** an admin removed every second factor of an account */
-    MFA_RESET;
+    MFA_RESET,
+    WEBHOOK_CREATED,
+    WEBHOOK_UPDATED,
+    WEBHOOK_DELETED,
+    WEBHOOK_SECRET_ROTATED;
 
     public String storedName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -53,8 +54,43 @@ public class NewSessions {
     public record Started(User user, UserSession session, RefreshToken token, String jti, Instant issuedAt) {
     }
 
-    /** Writes a new session of {@code user}, inside the current transaction. */
-    public Uni<Started> persist(User user, Authentication authentication, IssuedFor issuedFor, ClientInfo client) {
+    /** A password alone was proved, but the account has a second factor by now: the login must ask for it. */
+    static final class SecondFactorNowRequired extends RuntimeException {
+        SecondFactorNowRequired() {
+            super("the account has a second factor", null, false, false);
+        }
+    }
+
+    /**
+     * Starts a session of an account, inside the current transaction, in the order every writer of an account keeps:
+     * <ol>
+     * <li>the account row is held ({@link User#holdForSession}), and must still allow a session: not deleted (401
+     * {@code invalid_credentials}, as an unknown account) and not disabled (403 {@code account_disabled}); whatever
+     * would end the session (a deletion, a disable, a first second factor, an admin's reset of the factors) has then
+     * either committed, and is seen here, or waits for this session to commit and ends it;</li>
+     * <li>{@code proof} uses up what proved the login (a second factor's code, a challenge), as the account is now;</li>
+     * <li>a password alone must still be enough ({@link SecondFactorNowRequired} otherwise), and the session is written.</li>
+     * </ol>
+     */
+    public Uni<Started> start(UUID userId, Function<User, Uni<Authentication>> proof, IssuedFor issuedFor,
+            ClientInfo client) {
+        return User.holdForSession(userId).chain(user -> {
+            if (user == null) {
+                throw new ProblemException(ErrorCode.INVALID_CREDENTIALS, "The email or password is wrong.");
+            }
+            if (user.disabled) {
+                throw new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
+            }
+            return proof.apply(user).chain(authentication -> {
+                if (user.mfaEnabled && !authentication.isMultiFactor()) {
+                    throw new SecondFactorNowRequired();
+                }
+                return persist(user, authentication, issuedFor, client);
+            });
+        });
+    }
+
+    private Uni<Started> persist(User user, Authentication authentication, IssuedFor issuedFor, ClientInfo client) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         UserSession session = new UserSession();
         session.id = UUID.randomUUID();

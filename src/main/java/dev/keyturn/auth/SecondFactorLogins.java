@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.webauthn4j.data.AuthenticationData;
 
 import dev.keyturn.account.AccountConfig;
-import dev.keyturn.account.User;
 import dev.keyturn.mfa.MfaLogin;
 import dev.keyturn.mfa.MfaViews;
 import dev.keyturn.mfa.Proof;
@@ -53,13 +52,8 @@ public class SecondFactorLogins {
     public Uni<TokenResponse> complete(String mfaToken, Proof proof, IssuedFor issuedFor, ClientInfo client) {
         return mfaLogin.pending(mfaToken, issuedFor.clientId()).chain(pending -> {
             IssuedFor granted = issuedFor.clientId() == null ? issuedFor : issuedFor.withScope(pending.scope);
-            return Panache.withTransaction(() -> User.<User> findById(pending.userId).chain(user -> {
-                if (user == null || user.disabled) {
-                    throw new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
-                }
-                return mfaLogin.prove(pending, proof, client).chain(proved -> newSessions.persist(user,
-                        twoFactors(proved), granted, client));
-            }))
+            return Panache.withTransaction(() -> newSessions.start(pending.userId,
+                    user -> mfaLogin.prove(pending, proof, client).map(SecondFactorLogins::twoFactors), granted, client))
                     .onFailure().call(failure -> mfaLogin.failed(failure, pending.userId, null, proof, "login", client))
                     .chain(started -> newSessions.tokens(started, granted, client));
         });
@@ -77,18 +71,16 @@ public class SecondFactorLogins {
     /** A passwordless login: the passkey, verified with user verification, is both factors. */
     public Uni<TokenResponse> passkey(JsonNode credential, IssuedFor issuedFor, ClientInfo client) {
         AuthenticationData assertion = mfaLogin.passwordlessAssertion(credential);
-        return rateLimits.passkeyLogin(client).chain(() -> Panache.withTransaction(() -> mfaLogin.passwordless(assertion, client)
-                .chain(proved -> User.<User> findById(proved.userId()).chain(user -> {
-                    if (user == null || user.disabled) {
-                        throw new ProblemException(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.");
-                    }
+        return rateLimits.passkeyLogin(client)
+                .chain(() -> mfaLogin.passkeyOwner(assertion))
+                .chain(owner -> Panache.withTransaction(() -> newSessions.start(owner, user -> {
                     if (!user.emailVerified && accountConfig.requireVerifiedEmail()) {
                         throw new ProblemException(ErrorCode.EMAIL_NOT_VERIFIED, "Verify your email first.");
                     }
-                    Authentication passkeyOnly = new Authentication(List.of(proved.method(),
-                            Authentication.MULTI_FACTOR), Instant.now());
-                    return newSessions.persist(user, passkeyOnly, issuedFor, client);
-                }))))
+                    return mfaLogin.passwordless(assertion, user.id, client)
+                            .map(proved -> new Authentication(List.of(proved.method(), Authentication.MULTI_FACTOR),
+                                    Instant.now()));
+                }, issuedFor, client)))
                 .onFailure().call(failure -> mfaLogin.failed(failure, null, null, null, "passwordless_login", client))
                 .chain(started -> newSessions.tokens(started, issuedFor, client));
     }

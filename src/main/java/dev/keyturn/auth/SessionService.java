@@ -16,8 +16,8 @@ import dev.keyturn.account.User;
 import dev.keyturn.account.UserViews;
 import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
-import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.mfa.MfaLogin;
+import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.refresh.PresentedTokens;
 import dev.keyturn.refresh.RefreshRotation;
 import dev.keyturn.refresh.TokenResponse;
@@ -126,32 +126,24 @@ public class SessionService {
 
     /**
      * A session for a right password. An account with a second factor gets 403 {@code mfa_required} and the
-     * {@code mfa_token} of the next step instead; the flag is read again under a share lock of the account row in the
-     * session's transaction, so a login racing the account's first enrolment either committed first (the enrolment
-     * then ends its session) or is asked for the second factor.
+     * {@code mfa_token} of the next step instead; the session's transaction reads the flag again under a share lock of
+     * the account row ({@link NewSessions#start}), so a login racing the account's first enrolment either committed
+     * first (the enrolment then ends its session) or is asked for the second factor.
      */
     private Uni<TokenResponse> startSession(User user, IssuedFor issuedFor, ClientInfo client) {
         if (user.mfaEnabled) {
             return secondFactorRequired(user, issuedFor);
         }
-        return Panache.withTransaction(() -> stillSingleFactor(user.id).chain(single -> single
-                ? newSessions.persist(user, Authentication.password(Instant.now()), issuedFor, client)
-                : Uni.createFrom().<NewSessions.Started> nullItem()))
-                .chain(started -> started == null
-                        ? secondFactorRequired(user, issuedFor)
-                        : newSessions.tokens(started, issuedFor, client));
+        return Panache.withTransaction(() -> newSessions.start(user.id,
+                held -> Uni.createFrom().item(Authentication.password(Instant.now())), issuedFor, client))
+                .chain(started -> newSessions.tokens(started, issuedFor, client))
+                .onFailure(NewSessions.SecondFactorNowRequired.class)
+                .recoverWithUni(() -> secondFactorRequired(user, issuedFor));
     }
 
     private Uni<TokenResponse> secondFactorRequired(User user, IssuedFor issuedFor) {
         return mfaLogin.challenge(user.id, issuedFor.clientId(), issuedFor.scope())
                 .chain(problem -> Uni.createFrom().failure(problem));
-    }
-
-    private static Uni<Boolean> stillSingleFactor(UUID userId) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("select mfa_enabled from users where id = :id for share", Boolean.class)
-                .setParameter("id", userId).getResultList())
-                .map(flags -> !flags.isEmpty() && !flags.get(0));
     }
 
     public Uni<Void> logout(String refreshToken, String accessToken, String scope, ClientInfo client) {

@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,7 +27,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * longer than their last refresh token lived, used or expired codes and reset tokens, once they are older than
  * the retention (kept a while for investigations), rate-limit counters whose window ended, audit events older
  * than {@code KEYTURN_AUDIT_RETENTION}, login addresses an account has not used for longer than they are
- * remembered, second-factor challenges that ended and TOTP factors never confirmed.
+ * remembered, second-factor challenges that ended and TOTP factors never confirmed, webhook messages and delivery-log
+ * entries older than {@code KEYTURN_WEBHOOK_RETENTION}, ended {@code login.failed_burst} windows, and the session
+ * tombstones of deleted accounts.
  * <p>
  * A large database holds millions of such rows, so the work goes in batches, one short statement each, never in
  * one transaction that would hold its locks and its snapshot for minutes. Every replica runs the job; the batches
@@ -81,6 +88,25 @@ public class ExpiredDataCleanup {
     private static final String DELETE_UNCONFIRMED_FACTORS = batchDelete("mfa_factors",
             "confirmed_at IS NULL AND created_at < $1");
 
+    /**
+     * Webhook messages ($1 the retention's cutoff, $3 that cutoff less the retry period): delivered or failed ones
+     * finished before the cutoff, and any older than the retry period and the retention together (held for an endpoint
+     * that stayed disabled, or left by one deleted while they were written).
+     */
+    private static final String DELETE_OLD_WEBHOOK_MESSAGES = "DELETE FROM webhook_messages WHERE id IN (SELECT id"
+            + " FROM webhook_messages WHERE (status <> 'pending' AND finished_at < $1) OR created_at < $3"
+            + " LIMIT $2 FOR UPDATE SKIP LOCKED)";
+
+    /** The delivery log's attempts before the retention's cutoff ($1). */
+    private static final String DELETE_OLD_WEBHOOK_DELIVERIES = batchDelete("webhook_deliveries", "attempted_at < $1");
+
+    /** Failed-login counters of login.failed_burst whose window ended before $1 (the table has no id). */
+    private static final String DELETE_ENDED_LOGIN_FAILURE_WINDOWS = "DELETE FROM webhook_login_failures WHERE user_id IN"
+            + " (SELECT user_id FROM webhook_login_failures WHERE window_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+
+    /** Tombstones of deleted accounts' sessions, kept until their access tokens expired and then the retention. */
+    private static final String DELETE_OLD_SESSION_TOMBSTONES = batchDelete("session_tombstones", "revoked_at < $1");
+
     private static final UUID FIRST_ID = new UUID(0, 0);
 
     private final Pool pool;
@@ -88,18 +114,27 @@ public class ExpiredDataCleanup {
     private final Duration auditRetention;
     private final Duration knownAddressLifetime;
     private final int batchSize;
+    private final Duration webhookRetention;
+    private final Duration webhookRetryPeriod;
+    private final Duration failedLoginWindow;
 
     public ExpiredDataCleanup(Pool pool,
             @ConfigProperty(name = "keyturn.cleanup.retention") Duration retention,
             @ConfigProperty(name = "keyturn.audit.retention") Duration auditRetention,
             @ConfigProperty(name = "keyturn.rate-limits.login-known-address-lifetime")
             Duration knownAddressLifetime,
-            @ConfigProperty(name = "keyturn.cleanup.batch-size") int batchSize) {
+            @ConfigProperty(name = "keyturn.cleanup.batch-size") int batchSize,
+            @ConfigProperty(name = "keyturn.webhooks.retention") Duration webhookRetention,
+            @ConfigProperty(name = "keyturn.webhooks.retry-period") Duration webhookRetryPeriod,
+            @ConfigProperty(name = "keyturn.webhooks.failed-login-window") Duration failedLoginWindow) {
         this.pool = pool;
         this.retention = retention;
         this.auditRetention = auditRetention;
         this.knownAddressLifetime = knownAddressLifetime;
         this.batchSize = batchSize;
+        this.webhookRetention = webhookRetention;
+        this.webhookRetryPeriod = webhookRetryPeriod;
+        this.failedLoginWindow = failedLoginWindow;
     }
 
     @Scheduled(every = "${keyturn.cleanup.interval}", delayed = "${keyturn.cleanup.delay:5m}",
@@ -110,37 +145,47 @@ public class ExpiredDataCleanup {
                 .replaceWithVoid();
     }
 
-    /** What one run deleted (sessions: with the tokens they still had). */
-    public record Deleted(long refreshTokens, long sessions, long verificationCodes, long passwordResets,
-            long rateLimitCounters, long auditEvents, long knownAddresses, long clientAssertions,
-            long secondFactorChallenges, long unconfirmedFactors) {
+    /** What one run deleted, table by table (sessions: with the tokens they still had), in the order it ran. */
+    public record Deleted(Map<String, Long> rows) {
+    }
+
+    /** One kind of row the job deletes, and how. */
+    private record Step(String rows, Supplier<Uni<Long>> delete) {
     }
 
     public Uni<Deleted> run() {
-        OffsetDateTime cutoff = Instant.now().minus(retention).atOffset(ZoneOffset.UTC);
-        OffsetDateTime auditCutoff = Instant.now().minus(auditRetention).atOffset(ZoneOffset.UTC);
-        OffsetDateTime addressCutoff = Instant.now().minus(knownAddressLifetime).atOffset(ZoneOffset.UTC);
-        OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
+        Instant start = Instant.now();
+        OffsetDateTime cutoff = start.minus(retention).atOffset(ZoneOffset.UTC);
+        OffsetDateTime auditCutoff = start.minus(auditRetention).atOffset(ZoneOffset.UTC);
+        OffsetDateTime addressCutoff = start.minus(knownAddressLifetime).atOffset(ZoneOffset.UTC);
+        OffsetDateTime now = start.atOffset(ZoneOffset.UTC);
+        OffsetDateTime webhooksKept = start.minus(webhookRetention).atOffset(ZoneOffset.UTC);
+        OffsetDateTime webhooksStale = start.minus(webhookRetention).minus(webhookRetryPeriod).atOffset(ZoneOffset.UTC);
+        OffsetDateTime failedLoginWindowEnded = start.minus(failedLoginWindow).atOffset(ZoneOffset.UTC);
         // Tokens first: a session whose current token expired has lost it when the sessions are walked.
-        return deleteInBatches(DELETE_EXPIRED_TOKENS, cutoff, 0)
-                .chain(tokens -> deleteEndedSessions(cutoff, FIRST_ID, 0)
-                        .chain(sessions -> deleteInBatches(DELETE_USED_CODES, cutoff, 0)
-                                .chain(codes -> deleteInBatches(DELETE_USED_RESETS, cutoff, 0)
-                                        .chain(resets -> deleteEndedRateLimitWindows()
-                                                .chain(counters -> deleteInBatches(DELETE_OLD_AUDIT_EVENTS, auditCutoff, 0)
-                                                        .chain(events -> deleteInBatches(DELETE_FORGOTTEN_ADDRESSES,
-                                                                addressCutoff, 0)
-                                                                .chain(addresses -> deleteInBatches(
-                                                                        DELETE_EXPIRED_ASSERTIONS, now, 0)
-                                                                        .chain(assertions -> deleteInBatches(
-                                                                                DELETE_ENDED_CHALLENGES, cutoff, 0)
-                                                                                .chain(challenges -> deleteInBatches(
-                                                                                        DELETE_UNCONFIRMED_FACTORS, cutoff, 0)
-                                                                                        .map(factors -> new Deleted(tokens,
-                                                                                                sessions, codes, resets,
-                                                                                                counters, events, addresses,
-                                                                                                assertions, challenges,
-                                                                                                factors)))))))))));
+        List<Step> steps = List.of(
+                new Step("refresh_tokens", () -> deleteInBatches(DELETE_EXPIRED_TOKENS, cutoff, 0)),
+                new Step("sessions", () -> deleteEndedSessions(cutoff, FIRST_ID, 0)),
+                new Step("verification_codes", () -> deleteInBatches(DELETE_USED_CODES, cutoff, 0)),
+                new Step("password_resets", () -> deleteInBatches(DELETE_USED_RESETS, cutoff, 0)),
+                new Step("rate_limits", this::deleteEndedRateLimitWindows),
+                new Step("audit_events", () -> deleteInBatches(DELETE_OLD_AUDIT_EVENTS, auditCutoff, 0)),
+                new Step("login_known_addresses", () -> deleteInBatches(DELETE_FORGOTTEN_ADDRESSES, addressCutoff, 0)),
+                new Step("oauth_client_assertions", () -> deleteInBatches(DELETE_EXPIRED_ASSERTIONS, now, 0)),
+                new Step("mfa_challenges", () -> deleteInBatches(DELETE_ENDED_CHALLENGES, cutoff, 0)),
+                new Step("mfa_factors", () -> deleteInBatches(DELETE_UNCONFIRMED_FACTORS, cutoff, 0)),
+                new Step("webhook_messages", () -> deleteInBatches(DELETE_OLD_WEBHOOK_MESSAGES,
+                        Tuple.of(webhooksKept, batchSize, webhooksStale), 0)),
+                new Step("webhook_deliveries", () -> deleteInBatches(DELETE_OLD_WEBHOOK_DELIVERIES, webhooksKept, 0)),
+                new Step("webhook_login_failures", () -> deleteInBatches(DELETE_ENDED_LOGIN_FAILURE_WINDOWS,
+                        failedLoginWindowEnded, 0)),
+                new Step("session_tombstones", () -> deleteInBatches(DELETE_OLD_SESSION_TOMBSTONES, cutoff, 0)));
+        Map<String, Long> deleted = new LinkedHashMap<>();
+        Uni<Void> run = Uni.createFrom().voidItem();
+        for (Step step : steps) {
+            run = run.chain(() -> step.delete().get().invoke(rows -> deleted.put(step.rows(), rows))).replaceWithVoid();
+        }
+        return run.map(ignored -> new Deleted(Collections.unmodifiableMap(deleted)));
     }
 
     /** At most $2 rows of the table that match the condition, skipping rows another transaction holds. */
@@ -151,9 +196,14 @@ public class ExpiredDataCleanup {
 
     /** Batch after batch until one comes back short: no more such rows (or others hold them). */
     private Uni<Long> deleteInBatches(String sql, OffsetDateTime cutoff, long deletedSoFar) {
-        return pool.preparedQuery(sql).execute(Tuple.of(cutoff, batchSize)).chain(rows -> {
+        return deleteInBatches(sql, Tuple.of(cutoff, batchSize), deletedSoFar);
+    }
+
+    /** The same with more parameters; $2 is the batch size. */
+    private Uni<Long> deleteInBatches(String sql, Tuple parameters, long deletedSoFar) {
+        return pool.preparedQuery(sql).execute(parameters).chain(rows -> {
             long deleted = deletedSoFar + rows.rowCount();
-            return rows.rowCount() < batchSize ? Uni.createFrom().item(deleted) : deleteInBatches(sql, cutoff, deleted);
+            return rows.rowCount() < batchSize ? Uni.createFrom().item(deleted) : deleteInBatches(sql, parameters, deleted);
         });
     }
 

@@ -140,17 +140,33 @@ public class MfaLogin {
     }
 
     /**
-     * Inside the session's transaction: uses up the challenge the passkey answered and checks the assertion, with user
-     * verification required (the passkey is both factors).
+     * Whose passkey answered a passwordless login, read before its transaction (which holds that account first).
+     *
+     * @throws ProblemException 400 {@code invalid_passkey} for a passkey registered to nobody
      */
-    public Uni<SecondFactorCheck.Proved> passwordless(AuthenticationData assertion, ClientInfo client) {
+    public Uni<UUID> passkeyOwner(AuthenticationData assertion) {
+        return Panache.withSession(() -> SecondFactor.<SecondFactor> find(
+                "credentialId = ?1 and type = ?2 and confirmedAt is not null", assertion.getCredentialId(),
+                SecondFactor.PASSKEY).firstResult()).map(passkey -> {
+                    if (passkey == null) {
+                        throw new ProblemException(ErrorCode.INVALID_PASSKEY, "This passkey is not registered here.");
+                    }
+                    return passkey.userId;
+                });
+    }
+
+    /**
+     * Inside the session's transaction, with the owner's account held: uses up the challenge the passkey answered and
+     * checks the assertion, with user verification required (the passkey is both factors).
+     */
+    public Uni<SecondFactorCheck.Proved> passwordless(AuthenticationData assertion, UUID ownerId, ClientInfo client) {
         byte[] answered = assertion.getCollectedClientData().getChallenge().getValue();
         return challenges.useWebAuthnChallenge(answered, MfaChallenge.PASSKEY_LOGIN).chain(issued -> {
             if (issued == null) {
                 return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_PASSKEY,
                         "The passkey answered no open login challenge: ask for new options."));
             }
-            return check.verifyPasskey(null, assertion, answered, true);
+            return check.verifyPasskey(ownerId, assertion, answered, true);
         }).call(proved -> verified(proved, null, "passwordless_login", client));
     }
 

@@ -101,10 +101,7 @@ public class SecondFactorCheck {
                 .replaceWithVoid();
     }
 
-    /**
-     * An assertion by one of the account's passkeys (or, with {@code userId} null, by any passkey: a passwordless
-     * login, where the passkey names its user), against the challenge Keyturn issued for it.
-     */
+    /** An assertion by one of the account's passkeys, against the challenge Keyturn issued for it. */
     public Uni<Proved> verifyPasskey(UUID userId, AuthenticationData assertion, byte[] challenge,
             boolean userVerificationRequired) {
         return Panache.getSession().chain(session -> session
@@ -113,7 +110,7 @@ public class SecondFactorCheck {
                 .setParameter("credential", assertion.getCredentialId()).getResultList())
                 .chain(found -> {
                     SecondFactor passkey = found.isEmpty() ? null : found.get(0);
-                    if (passkey == null || (userId != null && !passkey.userId.equals(userId))) {
+                    if (passkey == null || !passkey.userId.equals(userId)) {
                         return Uni.createFrom().failure(new ProblemException(ErrorCode.INVALID_PASSKEY,
                                 "This passkey is not registered for this account."));
                     }

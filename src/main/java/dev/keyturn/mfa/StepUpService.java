@@ -77,7 +77,7 @@ public class StepUpService {
         AuthenticationData assertion = proof.credential() == null ? null
                 : passkeys.readAssertion(proof.credential().toString());
         return rateLimits.secondFactor(caller.userId())
-                .chain(() -> Panache.withTransaction(() -> User.<User> findById(caller.userId()).chain(user -> {
+                .chain(() -> Panache.withTransaction(() -> User.holdForSession(caller.userId()).chain(user -> {
                     if (user == null || user.disabled) {
                         throw new ProblemException(ErrorCode.INVALID_TOKEN, "The account is gone or disabled.");
                     }

@@ -90,6 +90,14 @@ public class RateLimits {
         return limiter.hit(RateLimiter.check("passkey-login-ip", client.ip(), config.passkeyLoginPerIp()));
     }
 
+    /**
+     * Account deletions by the owner: counted in the password-change counter, before the bcrypt check, because both
+     * guess the same current password; a stolen access token gets no more guesses by taking turns between the two.
+     */
+    public Uni<Void> accountDeletion(UUID userId) {
+        return passwordChange(userId);
+    }
+
     public Limit refreshPerSession() {
         return config.refreshPerSession();
     }

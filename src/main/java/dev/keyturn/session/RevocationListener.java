@@ -27,8 +27,8 @@ import io.vertx.pgclient.PgConnectOptions;
  * Keeps this replica's {@link RevokedSessions} complete without a database read per request:
  * <ul>
  * <li>at start-up, and whenever the listening connection is (re)established, it loads the sessions
- * revoked recently enough that their access tokens may still be live (restarts and outages lose
- * nothing);</li>
+ * revoked recently enough that their access tokens may still be live, those of deleted accounts from their
+ * tombstones (restarts and outages lose nothing);</li>
  * <li>in between, PostgreSQL {@code LISTEN} delivers each revocation committed by any replica within
  * milliseconds.</li>
  * </ul>
@@ -99,7 +99,9 @@ public class RevocationListener {
     Uni<Integer> reload() {
         OffsetDateTime since = OffsetDateTime.now().minus(revokedSessions.retention());
         return pool.withConnection(connection -> connection
-                .preparedQuery("select id, revoked_at from sessions where revoked_at > $1")
+                .preparedQuery("select id, revoked_at from sessions where revoked_at > $1"
+                        // the sessions of deleted accounts, whose rows went with the account
+                        + " union all select id, revoked_at from session_tombstones where revoked_at > $1")
                 .execute(Tuple.of(since)))
                 .map(rows -> {
                     int count = 0;

@@ -19,6 +19,8 @@ public enum RevocationReason {
     PASSWORD_RESET("password_reset"),
     /** an admin disabled the account */
     ACCOUNT_DISABLED("account_disabled"),
+    /** the account was deleted (by its owner or an admin); the session rows go with it */
+    ACCOUNT_DELETED("account_deleted"),
     /** an admin ended the user's sessions */
     REVOKED_BY_ADMIN("revoked_by_admin"),
     /** the user had more live sessions than allowed ({@link SessionCap}) */

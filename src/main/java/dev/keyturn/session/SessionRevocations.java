@@ -26,6 +26,10 @@ public class SessionRevocations {
     public static final String CHANNEL = "keyturn_session_revoked";
     /** NOTIFY payloads must stay under 8000 bytes; 37 bytes per id. */
     private static final int IDS_PER_NOTIFICATION = 150;
+    /** The revoked sessions of a user whose access tokens may still be live ({@link #revokeForDeletion}). */
+    private static final String TOMBSTONES = "INSERT INTO session_tombstones (id, revoked_at)"
+            + " SELECT id, revoked_at FROM sessions WHERE user_id = :user AND revoked_at > :since"
+            + " ON CONFLICT (id) DO NOTHING";
 
     private final RevokedSessions revokedSessions;
 
@@ -57,6 +61,24 @@ public class SessionRevocations {
             case ALL_BUT -> UserSession.list("userId = ?1 and revokedAt is null and id <> ?2", userId, sessionId);
         };
         return sessions.chain(found -> revokeLoaded(found, reason, now));
+    }
+
+    /**
+     * Revokes every session of a user whose account is about to be deleted, inside the deletion's transaction: the
+     * sessions are revoked (and the other replicas told, at commit) like any others first, and then every session of
+     * the user revoked recently enough that its access tokens may still be live gets a tombstone. The deletion of the
+     * account then takes the session rows with it (ON DELETE CASCADE), and a replica that starts before those access
+     * tokens expire still learns of the revocations from the tombstones ({@link RevocationListener#reload}).
+     *
+     * @return the ids of the sessions this call revoked
+     */
+    public Uni<List<UUID>> revokeForDeletion(UUID userId) {
+        return revoke(userId, Scope.ALL, null, RevocationReason.ACCOUNT_DELETED)
+                .call(Panache::flush)
+                .call(() -> Panache.getSession().chain(session -> session.createNativeQuery(TOMBSTONES)
+                        .setParameter("user", userId)
+                        .setParameter("since", Instant.now().minus(revokedSessions.retention()))
+                        .executeUpdate()));
     }
 
     /** Revokes every active session that an OAuth client started, inside the current transaction. */

@@ -82,6 +82,31 @@ class AccountLimitsTest {
         change(token, account.password(), "the owner's new passphrase 9").then().statusCode(204);
     }
 
+    /** DELETE /users/me guesses the same password: its tries count in the same counter, before bcrypt. */
+    @Test
+    void guessingThePasswordToDeleteTheAccountSharesThePasswordChangeLimit() {
+        Api.Account account = newAccount();
+        String token = Api.login(account).accessToken();
+        for (int i = 0; i < PASSWORD_CHANGE_PER_ACCOUNT - 1; i++) {
+            delete(token, "a wrong guess " + i).then().statusCode(401).body("code", equalTo("invalid_credentials"));
+        }
+        change(token, "another wrong guess", "attacker chosen passphrase 2").then().statusCode(401);
+        assertRateLimited(delete(token, "yet another guess"));
+        assertRateLimited(change(token, "yet another guess", "attacker chosen passphrase 3"));
+        // past the limit even the right password is refused, and nothing is deleted
+        assertRateLimited(delete(token, account.password()));
+        assertThat(Db.count("select count(*) from users where id = ?::uuid", account.id())).isEqualTo(1);
+
+        endWindows("password-change-account");
+        delete(token, account.password()).then().statusCode(204);
+        assertThat(Db.count("select count(*) from users where id = ?::uuid", account.id())).isZero();
+    }
+
+    private static Response delete(String accessToken, String password) {
+        return given().auth().oauth2(accessToken).contentType(ContentType.JSON).body(Map.of("password", password))
+                .delete("/users/me");
+    }
+
     @Test
     void guessingACodeIsLimitedPerAddressTheSameWhetherOrNotTheAccountExists() {
         Api.Account account = Api.newUnverifiedAccount();

@@ -53,6 +53,7 @@ class AdminTest {
                 user.post("/admin/users/" + id + "/disable"),
                 user.post("/admin/users/" + id + "/enable"),
                 user.delete("/admin/users/" + id + "/sessions"),
+                user.delete("/admin/users/" + id),
                 user.get("/admin/audit"))) {
             response.then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
         }

@@ -113,7 +113,7 @@ class ExpiredDataCleanupTest {
             Db.update("update refresh_tokens set expires_at = now() - interval '2 days' where session_id = ?", expiredSid);
         }
         ExpiredDataCleanup inBatchesOfTwo = new ExpiredDataCleanup(pool, Duration.ofDays(1), Duration.ofDays(90),
-                Duration.ofDays(90), 2);
+                Duration.ofDays(90), 2, Duration.ofDays(7), Duration.ofDays(1), Duration.ofMinutes(15));
 
         ExpiredDataCleanup.Deleted deleted = VertxContextSupport.subscribeAndAwait(inBatchesOfTwo::run);
 
@@ -121,9 +121,50 @@ class ExpiredDataCleanupTest {
         assertThat(Db.count("select count(*) from refresh_tokens t join sessions s on s.id = t.session_id"
                 + " where s.user_id = ?::uuid", account.id())).isEqualTo(1);
         // other test classes may leave expired rows of their own: at least these five went, in batches of two
-        assertThat(deleted.refreshTokens()).isGreaterThanOrEqualTo(5);
-        assertThat(deleted.sessions()).isGreaterThanOrEqualTo(5);
+        assertThat(deleted.rows().get("refresh_tokens")).isGreaterThanOrEqualTo(5);
+        assertThat(deleted.rows().get("sessions")).isGreaterThanOrEqualTo(5);
         Api.refresh(live.refreshToken()).then().statusCode(200);
+    }
+
+    @Test
+    void oldWebhookMessagesLogEntriesFailureWindowsAndTombstonesGo() throws Throwable {
+        UUID endpoint = UUID.randomUUID();
+        String message = "insert into webhook_messages (id, endpoint_id, event_id, event_type, payload, created_at, status,"
+                + " next_attempt_at, finished_at) values (?, ?, gen_random_uuid(), 'user.created', '{}',"
+                + " now() - ?::interval, ?, now(), now() - ?::interval)";
+        UUID deliveredLongAgo = UUID.randomUUID();
+        UUID deliveredYesterday = UUID.randomUUID();
+        UUID stalePending = UUID.randomUUID();
+        UUID pending = UUID.randomUUID();
+        Db.update(message, deliveredLongAgo, endpoint, "9 days", "delivered", "8 days");
+        Db.update(message, deliveredYesterday, endpoint, "1 day", "delivered", "1 day");
+        Db.update(message, stalePending, endpoint, "9 days", "pending", "0 seconds");
+        Db.update(message, pending, endpoint, "1 minute", "pending", "0 seconds");
+        String attempt = "insert into webhook_deliveries (id, endpoint_id, message_id, event_id, event_type, attempt,"
+                + " attempted_at, duration_ms, outcome) values (?, ?, gen_random_uuid(), gen_random_uuid(), 'user.created',"
+                + " 1, now() - ?::interval, 5, 'delivered')";
+        UUID oldAttempt = UUID.randomUUID();
+        UUID newAttempt = UUID.randomUUID();
+        Db.update(attempt, oldAttempt, endpoint, "8 days");
+        Db.update(attempt, newAttempt, endpoint, "1 hour");
+        UUID endedWindow = UUID.randomUUID();
+        UUID openWindow = UUID.randomUUID();
+        Db.update("insert into webhook_login_failures (user_id, window_start, failures) values"
+                + " (?, now() - interval '20 minutes', 3), (?, now() - interval '1 minute', 3)", endedWindow, openWindow);
+        UUID oldTombstone = UUID.randomUUID();
+        UUID newTombstone = UUID.randomUUID();
+        Db.update("insert into session_tombstones (id, revoked_at) values (?, now() - interval '2 days'), (?, now())",
+                oldTombstone, newTombstone);
+
+        VertxContextSupport.subscribeAndAwait(cleanup::run);
+
+        assertThat(Db.column("select id from webhook_messages where endpoint_id = ?", endpoint))
+                .containsExactlyInAnyOrder(deliveredYesterday, pending);
+        assertThat(Db.column("select id from webhook_deliveries where endpoint_id = ?", endpoint)).containsExactly(newAttempt);
+        assertThat(Db.column("select user_id from webhook_login_failures where user_id in (?, ?)", endedWindow, openWindow))
+                .containsExactly(openWindow);
+        assertThat(Db.column("select id from session_tombstones where id in (?, ?)", oldTombstone, newTombstone))
+                .containsExactly(newTombstone);
     }
 
     /**

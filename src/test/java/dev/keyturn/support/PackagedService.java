@@ -43,7 +43,7 @@ public final class PackagedService {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
-    private final Map<String, String> environment;
+    private Map<String, String> environment;
     private final Path workDirectory;
     private final int port;
     private Process process;
@@ -177,6 +177,31 @@ public final class PackagedService {
         throw new IllegalStateException(name + " not ready in 90 s; see " + workDirectory.resolve(name + ".log"));
     }
 
+    /**
+     * Starts the instance again, after {@link #stop()} or {@link #kill()}, with some variables changed (a null value
+     * removes one); later restarts keep the change.
+     */
+    public PackagedService restartWith(Map<String, String> changes) throws Exception {
+        Map<String, String> changed = new HashMap<>(environment);
+        changes.forEach((variable, value) -> {
+            if (value == null) {
+                changed.remove(variable);
+            } else {
+                changed.put(variable, value);
+            }
+        });
+        environment = Map.copyOf(changed);
+        return restart();
+    }
+
+    /** SIGKILL: the process dies at once, as in a crash or an out-of-memory kill, and none of its shutdown runs. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
     /** SIGTERM (what Kubernetes sends), then waits for the process to exit; returns its exit code. */
     public int stop() throws InterruptedException {
         if (process == null || !process.isAlive()) {
@@ -215,6 +240,20 @@ public final class PackagedService {
 
     public HttpResponse<String> get(String path, String bearer) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Any method, with a JSON body (or none) and a bearer token (or none). */
+    public HttpResponse<String> send(String method, String path, Object body, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }

@@ -91,9 +91,15 @@ class OperationsTest {
         // the routes' own annotations name their errors; the filter only adds the problem body to each
         org.assertj.core.api.Assertions.assertThat(paths).containsKeys("/oauth/token", "/admin/clients",
                 "/admin/clients/{client_id}", "/admin/clients/{client_id}/secrets",
-                "/admin/clients/{client_id}/secrets/{secret_id}");
+                "/admin/clients/{client_id}/secrets/{secret_id}", "/admin/webhooks", "/admin/webhooks/{id}",
+                "/admin/webhooks/{id}/secret", "/admin/webhooks/{id}/deliveries", "/admin/users/{id}");
+        org.assertj.core.api.Assertions.assertThat(paths.get("/users/me")).containsKeys("get", "delete");
+        org.assertj.core.api.Assertions.assertThat(paths.get("/admin/webhooks")).containsKeys("get", "post");
+        org.assertj.core.api.Assertions.assertThat(paths.get("/admin/webhooks/{id}")).containsKeys("get", "put", "delete");
         org.assertj.core.api.Assertions.assertThat(errorResponses).hasSizeGreaterThan(30)
-                .contains("POST /auth/login 401", "POST /auth/refresh 401", "GET /users/{id} 403", "POST /oauth/introspect 401", "POST /oauth/token 401");
+                .contains("POST /auth/login 401", "POST /auth/refresh 401", "GET /users/{id} 403", "POST /oauth/introspect 401", "POST /oauth/token 401",
+                        "DELETE /users/me 401", "DELETE /users/me 409", "DELETE /admin/users/{id} 409", "POST /admin/webhooks 400",
+                        "POST /admin/webhooks 403", "GET /admin/webhooks/{id}/deliveries 404");
     }
 
     @Test

@@ -39,6 +39,8 @@ public enum ErrorCode {
     TOO_MANY_SECRETS(409),
     /** the factor is confirmed already (a TOTP factor is confirmed once) */
     FACTOR_ALREADY_CONFIRMED(409),
+    /** deleting this account would leave the service without an enabled admin */
+    LAST_ADMIN(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     HEADERS_TOO_LARGE(431),
