@@ -14,6 +14,7 @@ import dev.keyturn.audit.AuditLog;
 import dev.keyturn.audit.AuditType;
 import dev.keyturn.ratelimit.RateLimits;
 import dev.keyturn.session.SessionRevocations;
+import dev.keyturn.token.StepUp;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -70,9 +71,11 @@ public class AccountDeletion {
     private final AuditLog auditLog;
     private final UserViews userViews;
     private final RateLimits rateLimits;
+    private final StepUp stepUp;
 
     public AccountDeletion(PasswordHasher hasher, SessionRevocations revocations, AuditLog auditLog,
-            UserViews userViews, RateLimits rateLimits) {
+            UserViews userViews, RateLimits rateLimits, StepUp stepUp) {
+        this.stepUp = stepUp;
         this.hasher = hasher;
         this.revocations = revocations;
         this.auditLog = auditLog;
@@ -86,7 +89,8 @@ public class AccountDeletion {
      * outside the transaction (bcrypt is slow); the transaction then re-checks what the check saw: the same password
      * hash, and the caller's session still live.
      */
-    public Uni<Void> deleteOwn(UUID userId, UUID sessionId, AccountRequests.DeleteAccount request) {
+    public Uni<Void> deleteOwn(UUID userId, UUID sessionId, boolean recentSecondFactor,
+            AccountRequests.DeleteAccount request) {
         return rateLimits.accountDeletion(userId)
                 .chain(() -> Panache.withSession(() -> User.<User> findById(userId)))
                 .chain(user -> {
@@ -94,17 +98,28 @@ public class AccountDeletion {
                         return Uni.createFrom().failure(accountGone());
                     }
                     String checkedHash = user.passwordHash;
-                    return proven(user, request).chain(proven -> proven
+                    return proven(user, recentSecondFactor, request).chain(proven -> proven
                             ? delete(userId, new Owner(checkedHash, sessionId), "self")
                             : Uni.createFrom().failure(wrongPassword()));
                 });
     }
 
     /**
-     * Whether the request proves that the caller holds the account: today its current password. A second factor will
-     * be another way to prove it (a field of {@link AccountRequests.DeleteAccount} checked here), nothing else changes.
+     * Whether the request proves that the caller holds the account. An account with a second factor needs one proved
+     * recently by this session (a login with it, or a step-up: {@link StepUp}), and then the password is not asked
+     * (if given, it must be right); any other account needs its current password.
      */
-    private Uni<Boolean> proven(User user, AccountRequests.DeleteAccount request) {
+    private Uni<Boolean> proven(User user, boolean recentSecondFactor, AccountRequests.DeleteAccount request) {
+        if (user.mfaEnabled) {
+            if (!recentSecondFactor) {
+                return Uni.createFrom().failure(stepUp.secondFactorRequired());
+            }
+            return request.password() == null ? Uni.createFrom().item(true)
+                    : hasher.matches(request.password(), user.passwordHash);
+        }
+        if (request.password() == null) {
+            return Uni.createFrom().failure(ProblemException.validation("password", "the current password is required"));
+        }
         return hasher.matches(request.password(), user.passwordHash);
     }
 

@@ -36,7 +36,7 @@ public final class AccountRequests {
      * (MFA) will be an alternative field here, checked in {@link AccountDeletion#proven}.
      */
     @RegisterForReflection
-    public record DeleteAccount(@NotNull @Size(max = 1024) String password) {
+    public record DeleteAccount(@Size(max = 1024) String password) {
     }
 
     @RegisterForReflection

@@ -78,17 +78,20 @@ public class UserResource {
     @DELETE
     @Path("/me")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Delete one's account", description = "Body {\"password\"}: the current password. Every "
+    @Operation(summary = "Delete one's account", description = "Body {\"password\"}: the current password; an account "
+            + "with a second factor needs one proved within the step-up window instead (POST /auth/step-up). Every "
             + "session ends at once, and the account goes with its codes, reset tokens and everything else of it; "
             + "the audit log keeps a user_deleted event with the id only, and the user.deleted webhook goes out. The "
             + "email and username are free again. Tries count in the password-change limit.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "400", description = "validation_failed: no password")
-    @APIResponse(responseCode = "401", description = "invalid_credentials: the password is wrong; invalid_token")
+    @APIResponse(responseCode = "400", description = "validation_failed: no password (an account without a second factor)")
+    @APIResponse(responseCode = "401", description = "invalid_credentials: the password is wrong; invalid_token; "
+            + "insufficient_user_authentication: the account has a second factor, not proved recently by this session")
     @APIResponse(responseCode = "409", description = "last_admin: the account is the only enabled admin")
     @APIResponse(responseCode = "429", description = "rate_limited")
     public Uni<Response> deleteMe(@Valid @NotNull AccountRequests.DeleteAccount request) {
-        return deletion.deleteOwn(UUID.fromString(caller.getSubject()), UUID.fromString(caller.getClaim("sid")), request)
+        return deletion.deleteOwn(UUID.fromString(caller.getSubject()), UUID.fromString(caller.getClaim("sid")),
+                stepUp.isRecentSecondFactor(Authentication.of(caller)), request)
                 .map(ignored -> Response.noContent().build());
     }
 

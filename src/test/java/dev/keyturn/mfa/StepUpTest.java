@@ -150,4 +150,34 @@ class StepUpTest {
         given().auth().oauth2(stale).post("/users/me/mfa/passkeys/options").then().statusCode(401);
         assertThat(Db.count("select count(*) from mfa_factors where user_id = ?::uuid", account.id())).isZero();
     }
+
+    @Test
+    void anAccountWithASecondFactorIsDeletedWithARecentOneNotWithThePasswordAlone() {
+        Mfa.Enrolled enrolled = Mfa.accountWithTotp();
+        String stale = aged(Mfa.login(enrolled));
+        given().auth().oauth2(stale).contentType(ContentType.JSON)
+                .body(Map.of("password", enrolled.account().password())).delete("/users/me").then().statusCode(401)
+                .body("code", equalTo("insufficient_user_authentication"));
+        assertThat(Db.count("select count(*) from users where id = ?::uuid", enrolled.account().id())).isEqualTo(1);
+
+        String fresh = Mfa.stepUp(stale, Map.of("code", enrolled.app().nextCode())).then().statusCode(200)
+                .extract().path("access_token");
+        given().auth().oauth2(fresh).contentType(ContentType.JSON).body(Map.of("password", "not the password at all"))
+                .delete("/users/me").then().statusCode(401).body("code", equalTo("invalid_credentials"));
+        given().auth().oauth2(fresh).contentType(ContentType.JSON).body(Map.of()).delete("/users/me").then()
+                .statusCode(204);
+        assertThat(Db.count("select count(*) from users where id = ?::uuid", enrolled.account().id())).isZero();
+        assertThat(Db.count("select count(*) from mfa_factors where user_id = ?::uuid", enrolled.account().id())).isZero();
+        assertThat(Db.count("select count(*) from mfa_recovery_codes where user_id = ?::uuid", enrolled.account().id()))
+                .isZero();
+    }
+
+    @Test
+    void anAccountWithoutSecondFactorStillNeedsItsPasswordToBeDeleted() {
+        Api.Account account = Api.newAccount();
+        String token = Api.login(account).accessToken();
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of()).delete("/users/me").then()
+                .statusCode(400).body("code", equalTo("validation_failed"));
+        assertThat(Db.count("select count(*) from users where id = ?::uuid", account.id())).isEqualTo(1);
+    }
 }
