@@ -42,10 +42,14 @@ import io.vertx.core.http.HttpServerRequest;
 public class MfaResource {
 
     private final SecondFactors factors;
+    private final TotpEnrolment totp;
+    private final PasskeyEnrolment passkeys;
     private final JsonWebToken caller;
 
-    public MfaResource(SecondFactors factors, JsonWebToken caller) {
+    public MfaResource(SecondFactors factors, TotpEnrolment totp, PasskeyEnrolment passkeys, JsonWebToken caller) {
         this.factors = factors;
+        this.totp = totp;
+        this.passkeys = passkeys;
         this.caller = caller;
     }
 
@@ -69,7 +73,7 @@ public class MfaResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MfaViews.TotpEnrolment.class)))
     @APIResponse(responseCode = "400", description = "validation_failed")
     public Uni<Response> enrolTotp(@Valid MfaRequests.Enrol request) {
-        return factors.enrolTotp(caller(), request == null ? null : request.name())
+        return totp.enrol(caller(), request == null ? null : request.name())
                 .map(enrolment -> Response.created(URI.create("/users/me/mfa/factors/" + enrolment.id()))
                         .entity(enrolment).build());
     }
@@ -88,7 +92,7 @@ public class MfaResource {
     @APIResponse(responseCode = "429", description = "rate_limited: second-factor tries of the account")
     public Uni<MfaViews.Enrolled> confirmTotp(@PathParam("id") String id, @Valid @NotNull MfaRequests.Confirm request,
             @Context HttpServerRequest http) {
-        return factors.confirmTotp(caller(), factorId(id), request.code(), ClientInfo.of(http));
+        return totp.confirm(caller(), factorId(id), request.code(), ClientInfo.of(http));
     }
 
     @POST
@@ -99,7 +103,7 @@ public class MfaResource {
     @APIResponse(responseCode = "200", description = "Options", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MfaViews.PasskeyOptions.class)))
     public Uni<MfaViews.PasskeyOptions> passkeyOptions() {
-        return factors.passkeyOptions(caller());
+        return passkeys.options(caller());
     }
 
     @POST
@@ -114,7 +118,7 @@ public class MfaResource {
             + "or validation_failed")
     public Uni<Response> registerPasskey(@Valid @NotNull MfaRequests.RegisterPasskey request,
             @Context HttpServerRequest http) {
-        return factors.registerPasskey(caller(), request.name(), request.credential(), ClientInfo.of(http))
+        return passkeys.register(caller(), request.name(), request.credential(), ClientInfo.of(http))
                 .map(enrolled -> Response.created(URI.create("/users/me/mfa/factors/" + enrolled.factor().id()))
                         .entity(enrolled).build());
     }

@@ -32,7 +32,6 @@ import com.webauthn4j.data.client.challenge.DefaultChallenge;
 import com.webauthn4j.server.ServerProperty;
 import com.webauthn4j.verifier.exception.VerificationException;
 
-import dev.keyturn.token.Authentication;
 import dev.keyturn.token.TokenConfig;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
@@ -218,10 +217,8 @@ public class Passkeys {
             throw invalid("The passkey assertion does not verify (" + reason(e) + ").");
         }
         AuthenticatorData<?> authenticator = data.getAuthenticatorData();
-        // A passkey that may be synced to other devices is a software-secured key; one bound to its device, hardware.
-        String method = Boolean.TRUE.equals(passkey.backupEligible) ? Authentication.SOFTWARE_KEY
-                : Authentication.HARDWARE_KEY;
-        return new Asserted(authenticator.getSignCount(), authenticator.isFlagBS(), authenticator.isFlagUV(), method);
+        return new Asserted(authenticator.getSignCount(), authenticator.isFlagBS(), authenticator.isFlagUV(),
+                passkey.passkeyMethod());
     }
 
     /** What went wrong, in webauthn4j's words minus the package: e.g. BadOrigin, MaliciousCounterValue. */

@@ -12,6 +12,7 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import dev.keyturn.token.Authentication;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
@@ -93,6 +94,14 @@ public class SecondFactor extends PanacheEntityBase {
 
     public boolean isPasskey() {
         return PASSKEY.equals(type);
+    }
+
+    /**
+     * What proving this passkey is, in RFC 8176's words: a passkey that may be synced to other devices (backup
+     * eligible) is a software-secured key, one bound to its device a hardware-secured key.
+     */
+    public String passkeyMethod() {
+        return Boolean.TRUE.equals(backupEligible) ? Authentication.SOFTWARE_KEY : Authentication.HARDWARE_KEY;
     }
 
     /** The confirmed factors of an account, oldest first. */
