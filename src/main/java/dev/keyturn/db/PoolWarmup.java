@@ -2,10 +2,14 @@ package dev.keyturn.db;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -13,32 +17,53 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Opens every connection of the request pool before readiness says UP. The pool otherwise opens its
  * connections on demand: a burst on a fresh start then waits for up to 20 connections being opened at once
  * on a cold JVM, and the requests queued behind them outlast the acquire timeout (503). Readiness
  * ({@link DatabaseHealthCheck}) waits for this, so Kubernetes sends no traffic to a cold pool; a warm-up that
- * opened nothing (database down at start) is tried again by the next probe. One that opened some connections
- * only is done: the database may allow fewer connections than replicas x pool size (53300 "too many clients"),
- * and the pool then works as before, opening connections on demand, rather than keep the replica unready.
+ * opened nothing (database down at start) is tried again by the next probe.
+ * <p>
+ * The database may allow fewer connections than replicas x pool size (53300 "too many clients"). What opened is then
+ * enough to be ready, and the warm-up makes the most of it:
+ * <ul>
+ * <li>it starts after the LISTEN connections' first attempts ({@link ListenerConnections}), so it never takes the
+ * connection a replica needs to hear of revocations;</li>
+ * <li>it opens the connections in waves of one per event loop, holding them until it is done. The pool (Vert.x)
+ * lends a request a connection of the request's own event loop, and while it is under its size it opens a new one
+ * rather than lend one of another loop; a new connection the database refuses fails the request. A loop with no
+ * connection at all would fail every request it serves, the readiness probe's included; waves give every loop one
+ * before any gets a second, and stop at the first refusal.</li>
+ * </ul>
+ * The warning it logs names the numbers, and the remedy: a pool size that fits (docs/operations.md).
  */
 @ApplicationScoped
 public class PoolWarmup {
 
     private static final Logger LOG = Logger.getLogger(PoolWarmup.class);
+    /** After the observers of the default priority: the LISTEN connections start there. */
+    private static final int AFTER_LISTENERS = Interceptor.Priority.APPLICATION + 1000;
 
     private final Pool pool;
+    private final ListenerConnections listeners;
     private final int size;
+    private final int eventLoops;
     private final AtomicReference<Uni<Void>> warmUp = new AtomicReference<>();
     private volatile boolean warm;
 
-    public PoolWarmup(Pool pool, @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int size) {
+    public PoolWarmup(Pool pool, ListenerConnections listeners,
+            @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int size,
+            @ConfigProperty(name = "quarkus.vertx.event-loops-pool-size") Optional<Integer> eventLoops) {
         this.pool = pool;
+        this.listeners = listeners;
         this.size = size;
+        // Quarkus's default: two event loops per core, each of which the pool spreads its connections over
+        this.eventLoops = Math.max(1, eventLoops.orElse(2 * Runtime.getRuntime().availableProcessors()));
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes @Priority(AFTER_LISTENERS) StartupEvent event) {
         ensureWarm().subscribe().with(ignored -> { }, failure -> LOG.warnf(
                 "could not open the database pool at start-up (%s); readiness stays DOWN until one opens",
                 DatabaseFailures.describe(failure)));
@@ -49,7 +74,8 @@ public class PoolWarmup {
         if (warm) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Void> attempt = openAll().invoke(() -> warm = true).memoize().indefinitely();
+        Uni<Void> attempt = listeners.firstAttemptsEnded().chain(this::openAll).invoke(() -> warm = true)
+                .memoize().indefinitely();
         if (!warmUp.compareAndSet(null, attempt)) {
             attempt = warmUp.get();
             if (attempt == null) {
@@ -61,22 +87,36 @@ public class PoolWarmup {
     }
 
     private Uni<Void> openAll() {
-        List<Uni<Boolean>> queries = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            // All asked for at once, so the pool opens `size` connections rather than reusing the first one.
-            queries.add(pool.withConnection(connection -> connection.query("select 1").execute())
-                    .map(ignored -> true)
-                    .onFailure().recoverWithItem(false));
+        List<SqlConnection> held = new ArrayList<>(size);
+        return openWaves(held)
+                .eventually(() -> Uni.join().all(held.stream().map(SqlConnection::close).toList()).andCollectFailures()
+                        .onFailure().recoverWithNull())
+                .invoke(opened -> {
+                    if (opened == 0) {
+                        throw new IllegalStateException("no database connection could be opened");
+                    }
+                    if (opened < size) {
+                        LOG.warnf("opened %d of the pool's %d database connections at start-up: the database allows no more "
+                                + "to this replica. Requests that find no free connection of their event loop will fail "
+                                + "(503) while the pool tries for more; size KEYTURN_DB_POOL_SIZE so that replicas x "
+                                + "(pool size + 2) fits the database's max_connections", opened, size);
+                    }
+                }).replaceWithVoid();
+    }
+
+    /** Wave after wave, each asked for at once (so the pool opens that many), until the pool is full or one fails. */
+    private Uni<Integer> openWaves(List<SqlConnection> held) {
+        int wave = Math.min(eventLoops, size - held.size());
+        if (wave == 0) {
+            return Uni.createFrom().item(held.size());
         }
-        return Uni.join().all(queries).andFailFast().invoke(opened -> {
-            long count = opened.stream().filter(Boolean::booleanValue).count();
-            if (count == 0) {
-                throw new IllegalStateException("no database connection could be opened");
-            }
-            if (count < size) {
-                LOG.warnf("opened %d of the pool's %d database connections at start-up; the others open on demand",
-                        count, size);
-            }
-        }).replaceWithVoid();
+        List<Uni<SqlConnection>> opening = new ArrayList<>(wave);
+        for (int i = 0; i < wave; i++) {
+            opening.add(pool.getConnection().onFailure().recoverWithNull());
+        }
+        return Uni.join().all(opening).andFailFast().chain(opened -> {
+            opened.stream().filter(Objects::nonNull).forEach(held::add);
+            return opened.contains(null) ? Uni.createFrom().item(held.size()) : openWaves(held);
+        });
     }
 }

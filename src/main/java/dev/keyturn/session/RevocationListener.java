@@ -3,6 +3,7 @@ package dev.keyturn.session;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import dev.keyturn.token.RevokedSessions;
 import dev.keyturn.db.DatabasePool;
+import dev.keyturn.db.ListenerConnections;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -43,16 +45,20 @@ public class RevocationListener {
     private final Pool pool;
     private final RevokedSessions revokedSessions;
     private final PgConnectOptions options;
+    private final ListenerConnections listeners;
     private volatile PgSubscriber subscriber;
+    private volatile CompletableFuture<Void> firstAttempt;
     private volatile boolean stopped;
 
     public RevocationListener(Vertx vertx, Pool pool, RevokedSessions revokedSessions, DatabasePool databasePool,
+            ListenerConnections listeners,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
         this.pool = pool;
         this.revokedSessions = revokedSessions;
+        this.listeners = listeners;
         this.options = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username).setPassword(password.orElse("")));
     }
 
@@ -63,6 +69,8 @@ public class RevocationListener {
                 .subscribeHandler(this::reloadUntilDone)
                 .handler(this::received);
         subscriber = listening;
+        // before the pool's warm-up: on a database short of connections, this one must not be the one missing
+        firstAttempt = listeners.connecting();
         connect();
     }
 
@@ -70,7 +78,11 @@ public class RevocationListener {
         if (stopped) {
             return;
         }
-        subscriber.connect().subscribe().with(ignored -> LOG.debug("listening for session revocations"), failure -> {
+        subscriber.connect().subscribe().with(ignored -> {
+            LOG.debug("listening for session revocations");
+            firstAttempt.complete(null);
+        }, failure -> {
+            firstAttempt.complete(null);
             LOG.warnf("cannot listen for session revocations yet (%s); retrying", failure.getMessage());
             vertx.setTimer(RECONNECT_DELAY_MS, id -> connect());
         });

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.keyturn.db.DatabasePool;
+import dev.keyturn.db.ListenerConnections;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -95,6 +97,7 @@ public class WebhookDispatcher {
     private final RetrySchedule retries;
     private final PgConnectOptions listenOptions;
     private final long leaseMillis;
+    private final ListenerConnections listeners;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean claimAgain;
@@ -102,9 +105,10 @@ public class WebhookDispatcher {
     private volatile boolean stopped;
     private volatile long timer = -1;
     private volatile PgSubscriber subscriber;
+    private volatile CompletableFuture<Void> firstAttempt;
 
     public WebhookDispatcher(Vertx vertx, Pool pool, WebhookSender sender, WebhookConfig config,
-            DatabasePool databasePool,
+            DatabasePool databasePool, ListenerConnections listeners,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -112,6 +116,7 @@ public class WebhookDispatcher {
         this.pool = pool;
         this.sender = sender;
         this.config = config;
+        this.listeners = listeners;
         this.retries = new RetrySchedule(config.retryBaseDelay(), config.retryMaxDelay(), config.retryPeriod());
         this.leaseMillis = config.timeout().multipliedBy(2).plusSeconds(5).toMillis();
         this.listenOptions = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username)
@@ -133,6 +138,7 @@ public class WebhookDispatcher {
                 .subscribeHandler(this::poll) // also after a reconnection: what came meanwhile is due
                 .handler(payload -> poll());
         subscriber = listening;
+        firstAttempt = listeners.connecting(); // before the pool's warm-up (db/ListenerConnections)
         listen();
     }
 
@@ -140,7 +146,11 @@ public class WebhookDispatcher {
         if (stopped) {
             return;
         }
-        subscriber.connect().subscribe().with(ignored -> LOG.debug("listening for webhook wake-ups"), failure -> {
+        subscriber.connect().subscribe().with(ignored -> {
+            LOG.debug("listening for webhook wake-ups");
+            firstAttempt.complete(null);
+        }, failure -> {
+            firstAttempt.complete(null);
             // the poll still delivers, a poll interval later
             LOG.debugf("cannot listen for webhook wake-ups yet (%s); retrying", failure.getMessage());
             vertx.setTimer(RECONNECT_DELAY_MS, id -> listen());

@@ -2,6 +2,10 @@ package dev.keyturn.it.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Map;
 
@@ -28,6 +32,25 @@ class SmallDatabaseIT {
         assertThat(deployment.service().get("/users/me", (String) tokens.get("access_token")).statusCode()).isEqualTo(200);
         assertThat(deployment.service().post("/auth/refresh", Map.of("refresh_token", tokens.get("refresh_token"))).statusCode())
                 .isEqualTo(200);
-        assertThat(Files.readString(deployment.service().log())).contains("of the pool's 20 database connections at start-up");
+        String log = Files.readString(deployment.service().log());
+        assertThat(log).contains("of the pool's 20 database connections at start-up");
+        // the LISTEN connection was opened before the pool took what was left (db/ListenerConnections)
+        assertThat(log).doesNotContain("cannot listen for session revocations");
+    }
+
+    /**
+     * The pool lends a request a connection of its own event loop, and opens a new one (which the database refuses)
+     * rather than lend another loop's: the warm-up gave every event loop a connection, so requests that arrive on
+     * any of them, each on a connection of its own, are served.
+     */
+    @Test
+    void requestsOnEveryEventLoopAreServed() throws Exception {
+        for (int i = 0; i < 16; i++) {
+            // a client of its own: a TCP connection of its own, which the server gives the next event loop
+            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> ready = fresh.send(HttpRequest.newBuilder(URI.create(deployment.service().base()
+                    + "/q/health/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as("readiness on connection %d: %s", i, ready.body()).isEqualTo(200);
+        }
     }
 }
