@@ -43,9 +43,11 @@ public class TokenEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Token endpoint (RFC 6749)", description = "grant_type password (username = the email, "
-            + "password, scope?), refresh_token (refresh_token, scope?: rotates exactly as /auth/refresh) or "
-            + "client_credentials (scope?). Client authentication: client_secret_basic, client_secret_post, "
-            + "private_key_jwt (RFC 7523), or client_id alone for a public client. Errors are RFC 6749 section 5.2 JSON.")
+            + "password, scope?), refresh_token (refresh_token, scope?: rotates exactly as /auth/refresh), "
+            + "client_credentials (scope?) or urn:keyturn:params:oauth:grant-type:mfa (mfa_token and one of otp, "
+            + "recovery_code, credential: the second step of a password grant that answered mfa_required). Client "
+            + "authentication: client_secret_basic, client_secret_post, private_key_jwt (RFC 7523), or client_id alone "
+            + "for a public client. Errors are RFC 6749 section 5.2 JSON.")
     @APIResponse(responseCode = "200", description = "Tokens (no refresh_token for client_credentials)", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class)))
     @APIResponse(responseCode = "400", description = "invalid_request, invalid_grant, unsupported_grant_type, "
@@ -53,6 +55,9 @@ public class TokenEndpoint {
                     schema = @Schema(implementation = OAuthError.Body.class)))
     @APIResponse(responseCode = "401", description = "invalid_client, with WWW-Authenticate: Basic", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OAuthError.Body.class)))
+    @APIResponse(responseCode = "403", description = "mfa_required: the password is right and the account has a second "
+            + "factor; the body adds mfa_token, mfa_expires_in, mfa_methods and (with a passkey) public_key",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OAuthError.Body.class)))
     @APIResponse(responseCode = "429", description = "rate_limited, with Retry-After", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OAuthError.Body.class)))
     public Uni<Response> token(MultivaluedMap<String, String> form,
