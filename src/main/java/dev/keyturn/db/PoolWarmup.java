@@ -31,11 +31,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * <ul>
  * <li>it starts after the LISTEN connections' first attempts ({@link ListenerConnections}), so it never takes the
  * connection a replica needs to hear of revocations;</li>
- * <li>it opens the connections in waves of one per event loop, holding them until it is done. The pool (Vert.x)
- * lends a request a connection of the request's own event loop, and while it is under its size it opens a new one
- * rather than lend one of another loop; a new connection the database refuses fails the request. A loop with no
- * connection at all would fail every request it serves, the readiness probe's included; waves give every loop one
- * before any gets a second, and stop at the first refusal.</li>
+ * <li>it opens one connection per event loop first, then the rest at once, holding them all until it is done. The
+ * pool (Vert.x) lends a request a connection of the request's own event loop, and while it is under its size it opens
+ * a new one rather than lend one of another loop; a new connection the database refuses fails the request. A loop
+ * with no connection at all would fail every request it serves, the readiness probe's included; the first wave gives
+ * every loop one before any gets a second, and a refusal in it ends the warm-up.</li>
  * </ul>
  * The warning it logs names the numbers, and the remedy: a pool size that fits (docs/operations.md).
  */
@@ -104,19 +104,30 @@ public class PoolWarmup {
                 }).replaceWithVoid();
     }
 
-    /** Wave after wave, each asked for at once (so the pool opens that many), until the pool is full or one fails. */
+    /** One connection per event loop, then (if none was refused) the rest; each wave asked for at once. */
     private Uni<Integer> openWaves(List<SqlConnection> held) {
-        int wave = Math.min(eventLoops, size - held.size());
-        if (wave == 0) {
-            return Uni.createFrom().item(held.size());
+        return open(Math.min(eventLoops, size), held)
+                .chain(complete -> complete ? open(size - held.size(), held) : Uni.createFrom().item(false))
+                .map(ignored -> held.size());
+    }
+
+    /**
+     * Asks for {@code count} connections at once, so that the pool opens that many (none is free: the warm-up holds
+     * what it opened).
+     *
+     * @return whether every one opened
+     */
+    private Uni<Boolean> open(int count, List<SqlConnection> held) {
+        if (count == 0) {
+            return Uni.createFrom().item(true);
         }
-        List<Uni<SqlConnection>> opening = new ArrayList<>(wave);
-        for (int i = 0; i < wave; i++) {
+        List<Uni<SqlConnection>> opening = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
             opening.add(pool.getConnection().onFailure().recoverWithNull());
         }
-        return Uni.join().all(opening).andFailFast().chain(opened -> {
+        return Uni.join().all(opening).andFailFast().map(opened -> {
             opened.stream().filter(Objects::nonNull).forEach(held::add);
-            return opened.contains(null) ? Uni.createFrom().item(held.size()) : openWaves(held);
+            return !opened.contains(null);
         });
     }
 }

@@ -125,6 +125,19 @@ public final class PackagedDeployment implements BeforeAllCallback, AfterAllCall
         return database.getPostgresDatabase();
     }
 
+    /** Another database of the same server (made with {@code create database}). */
+    public DataSource database(String name) {
+        return database.getDatabase("postgres", name);
+    }
+
+    /** The environment of a new instance on another database of the same server, with this deployment's keys. */
+    public Map<String, String> environmentOn(String databaseName) throws IOException {
+        Map<String, String> environment = new HashMap<>(PackagedService.environment(databasePort, workDirectory));
+        environment.putAll(variables);
+        environment.put("KEYTURN_DB_URL", "postgresql://127.0.0.1:" + databasePort + "/" + databaseName);
+        return environment;
+    }
+
     public Object sql(String statement) throws Exception {
         return PackagedService.sql(database(), statement);
     }
