@@ -12,7 +12,7 @@ import jakarta.persistence.LockModeType;
 import dev.keyturn.account.AccountConfig;
 import dev.keyturn.account.EmailAddress;
 import dev.keyturn.account.EmailVerification;
-import dev.keyturn.account.PasswordHasher;
+import dev.keyturn.account.LoginPasswords;
 import dev.keyturn.account.User;
 import dev.keyturn.account.UserViews;
 import dev.keyturn.audit.AuditLog;
@@ -41,7 +41,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SessionService {
 
-    private final PasswordHasher passwordHasher;
+    private final LoginPasswords loginPasswords;
     private final SessionTokens sessionTokens;
     private final PresentedTokens presentedTokens;
     private final SessionRevocations revocations;
@@ -53,11 +53,11 @@ public class SessionService {
     private final UserViews userViews;
     private final RateLimits rateLimits;
 
-    public SessionService(PasswordHasher passwordHasher, SessionTokens sessionTokens, PresentedTokens presentedTokens,
+    public SessionService(LoginPasswords loginPasswords, SessionTokens sessionTokens, PresentedTokens presentedTokens,
             SessionRevocations revocations, SessionCap sessionCap, AuditLog auditLog, TokenConfig config,
             AccountConfig accountConfig, EmailVerification emailVerification, UserViews userViews,
             RateLimits rateLimits) {
-        this.passwordHasher = passwordHasher;
+        this.loginPasswords = loginPasswords;
         this.sessionTokens = sessionTokens;
         this.presentedTokens = presentedTokens;
         this.revocations = revocations;
@@ -81,11 +81,11 @@ public class SessionService {
      */
     public Uni<TokenResponse> login(Requests.Login request, IssuedFor issuedFor, ClientInfo client) {
         String email = EmailAddress.normalize(request.email());
-        // Counted before the bcrypt work, after the one lookup that every email gets alike; a 429 says nothing
+        // Counted before the hashing work, after the one lookup that every email gets alike; a 429 says nothing
         // about the account.
         return Panache.withSession(() -> User.findByEmail(email))
                 .call(user -> rateLimits.login(email, user == null ? null : user.id, client))
-                .chain(user -> passwordHasher.matches(request.password(), user == null ? null : user.passwordHash)
+                .chain(user -> loginPasswords.check(user, request.password())
                         .chain(matches -> matches
                                 ? startSession(user, request.code(), issuedFor, client)
                                 : loginFailed(user, client)));
