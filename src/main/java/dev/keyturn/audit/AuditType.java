@@ -17,6 +17,8 @@ public enum AuditType {
     ROLES_CHANGED,
     USER_DISABLED,
     USER_ENABLED,
+    /** an admin imported users (POST /admin/users/import): one event per import, with its counts */
+    USERS_IMPORTED,
     CLIENT_CREATED,
     CLIENT_UPDATED,
     CLIENT_DELETED,
