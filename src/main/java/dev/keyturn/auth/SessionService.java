@@ -52,11 +52,13 @@ public class SessionService {
     private final EmailVerification emailVerification;
     private final UserViews userViews;
     private final RateLimits rateLimits;
+    private final LoginMetrics loginMetrics;
 
     public SessionService(LoginPasswords loginPasswords, SessionTokens sessionTokens, PresentedTokens presentedTokens,
             SessionRevocations revocations, SessionCap sessionCap, AuditLog auditLog, TokenConfig config,
             AccountConfig accountConfig, EmailVerification emailVerification, UserViews userViews,
-            RateLimits rateLimits) {
+            RateLimits rateLimits, LoginMetrics loginMetrics) {
+        this.loginMetrics = loginMetrics;
         this.loginPasswords = loginPasswords;
         this.sessionTokens = sessionTokens;
         this.presentedTokens = presentedTokens;
@@ -80,6 +82,10 @@ public class SessionService {
      * grant): the same checks, limits and audit either way; the session belongs to {@code issuedFor}'s client.
      */
     public Uni<TokenResponse> login(Requests.Login request, IssuedFor issuedFor, ClientInfo client) {
+        return loginMetrics.counted(passwordLogin(request, issuedFor, client));
+    }
+
+    private Uni<TokenResponse> passwordLogin(Requests.Login request, IssuedFor issuedFor, ClientInfo client) {
         String email = EmailAddress.normalize(request.email());
         // Counted before the hashing work, after the one lookup that every email gets alike; a 429 says nothing
         // about the account.
