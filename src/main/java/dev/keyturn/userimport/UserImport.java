@@ -32,6 +32,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 
 /**
  * Creates the users of an import (docs/api.md, {@code POST /admin/users/import}). Nothing is half-imported:
@@ -140,9 +141,16 @@ public class UserImport {
                 .collect().asList();
     }
 
-    /** @return the ids created; a user not among them lost to an account created meanwhile */
-    private Uni<Set<UUID>> insert(List<NewUser> users, int rows, int skipped, int invalid, boolean partial,
+    /**
+     * @return the ids created; a user not among them lost to an account created meanwhile
+     *         <p>
+     *         Two imports at once that share users wait for each other on the unique indexes; inserted in the same
+     *         order (by email) they cannot wait for each other in a circle, and if they still do (through a username), the
+     *         transaction PostgreSQL aborts for it runs again: it is all or nothing, so nothing of it is left to undo.
+     */
+    private Uni<Set<UUID>> insert(List<NewUser> unordered, int rows, int skipped, int invalid, boolean partial,
             UUID adminId, ClientInfo client) {
+        List<NewUser> users = unordered.stream().sorted(Comparator.comparing(NewUser::email)).toList();
         OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
         List<List<NewUser>> batches = new ArrayList<>();
         for (int from = 0; from < users.size(); from += BATCH) {
@@ -161,7 +169,12 @@ public class UserImport {
                     detail.put("partial", partial);
                     return auditLog.record(connection, AuditType.USERS_IMPORTED, null, client, detail);
                 }))
+                .onFailure(UserImport::isDeadlock).retry().atMost(3)
                 .invoke(created -> LOG.infof("admin %s imported %d users (%d rows)", adminId, created.size(), rows));
+    }
+
+    private static boolean isDeadlock(Throwable failure) {
+        return failure instanceof PgException pg && "40P01".equals(pg.getSqlState());
     }
 
     private static Uni<List<UUID>> insertBatch(SqlConnection connection, List<NewUser> batch, OffsetDateTime now) {
