@@ -19,6 +19,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         + "pbkdf2-sha256, pbkdf2-sha512 or argon2, additionalParameters}; each a JSON string or object")
 public record KeycloakCredential(
         @JsonProperty("type") String type,
-        @JsonProperty("secretData") JsonNode secretData,
-        @JsonProperty("credentialData") JsonNode credentialData) {
+        @JsonProperty("secretData") @Schema(implementation = String.class, description = "{\"value\", \"salt\"}: a JSON "
+                + "document in a string, as Keycloak's export writes it (an object is read too)") JsonNode secretData,
+        @JsonProperty("credentialData") @Schema(implementation = String.class, description = "{\"hashIterations\", "
+                + "\"algorithm\", \"additionalParameters\"}: a JSON document in a string (or an object)") JsonNode credentialData) {
 }
