@@ -149,7 +149,9 @@ public class RequestLimits {
             refuse(context, ErrorCode.HEADERS_TOO_LARGE, headersTooLarge);
             return;
         }
-        boolean isImport = IMPORT_PATH.equals(context.normalizedPath());
+        // with a trailing slash too: the route answers it, and must read the body itself there as well
+        boolean isImport = context.normalizedPath().startsWith(IMPORT_PATH)
+                && context.normalizedPath().substring(IMPORT_PATH.length()).matches("/*");
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (isImport) {
             if (length != null && declaredLength(length) > maxImportBodySize) {

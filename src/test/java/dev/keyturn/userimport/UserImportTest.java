@@ -298,6 +298,18 @@ class UserImportTest {
         assertThat(chunked.body()).contains("payload_too_large");
         assertThat(usersUnder(domain)).isZero();
 
+        // a small chunked body reaches the route unread, with or without a trailing slash
+        for (String path : List.of("/admin/users/import", "/admin/users/import/")) {
+            String small = domain.replace("large", "chunked" + path.length());
+            byte[] rows = Imports.ndjson(mixedRows(small, 3));
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + admin()).header("Content-Type", Imports.NDJSON)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(rows))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(200);
+            assertThat(usersUnder(small)).as(path).isEqualTo(3);
+        }
+
         // and the other routes keep their 64 KiB
         given().contentType("application/json").body(new byte[70 * 1024]).post("/auth/login").then().statusCode(413);
     }
