@@ -4,11 +4,13 @@
 //   ES256 sign / verify (P-256, JWS P1363 signatures)  - access token issue / check with KEYTURN_SIGNING_ALGORITHM=ES256
 //   HS256 sign / verify (HMAC-SHA256)                  - refresh token issue / check
 //   bcrypt cost 10 hash / verify (Elytron's BcryptUtil, as PasswordHasher calls it, on the 44-byte prehash)
+//   Argon2id verify at OWASP's 7 MiB/t=5 (Keyturn's and Keycloak's default) and 19 MiB/t=2 rows, p=1 (Bouncy Castle,
+//   memory blocks reused between hashes as account/hashes/Argon2Memory does)
 //   jose4j JWS RS256/ES256 sign + verify of a whole access token (library overhead on top of the primitive)
 // Each is warmed up, then timed in rounds; reported: median wall ms/op, median CPU ms/op of this thread
 // (robust against other load on a shared machine: compare server CPU ms/request against it), min, rounds.
 //
-// Run: bench/floors/run.sh [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,jose4j]
+// Run: bench/floors/run.sh [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,argon2,jose4j]
 // (it resolves the jars with Maven and starts `java -cp <jars> Floors.java` on JDK 25).
 
 import java.lang.management.ManagementFactory;
@@ -36,6 +38,8 @@ import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 
@@ -58,7 +62,7 @@ public class Floors {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--warmup" -> warmup = Double.parseDouble(args[++i]);
                 case "--only" -> only = Set.of(args[++i].toLowerCase(Locale.ROOT).split(","));
-                case "-h", "--help" -> { System.out.println("Floors [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,jose4j]"); return; }
+                case "-h", "--help" -> { System.out.println("Floors [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,argon2,jose4j]"); return; }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -143,6 +147,24 @@ public class Floors {
             results.add(benchAllCores("bcrypt-10 verify, all cores at once", seconds, () ->
                     BcryptUtil.matches(prehash, hash) ? 1 : 0));
         }
+        if (only == null || only.contains("argon2")) {
+            // The two OWASP rows compared: equal strength by OWASP's account, unequal memory and, measured, CPU.
+            for (int[] row : new int[][] { { 7168, 5 }, { 19456, 2 } }) {
+                int memory = row[0];
+                int passes = row[1];
+                Argon2BytesGenerator.FixedBlockPool pool = new Argon2BytesGenerator.FixedBlockPool(
+                        memory * Runtime.getRuntime().availableProcessors());
+                byte[] salt = new byte[16];
+                byte[] expected = argon2id(memory, passes, salt, pool);
+                String name = "argon2id m=" + memory / 1024 + "MiB t=" + passes + " verify";
+                results.add(bench(name, seconds, Math.min(warmup, 1), () -> Arrays.equals(expected,
+                        argon2id(memory, passes, salt, pool)) ? 1 : 0));
+                if (memory == 7168) {
+                    results.add(benchAllCores(name + ", all cores", seconds, () -> Arrays.equals(expected,
+                            argon2id(memory, passes, salt, pool)) ? 1 : 0));
+                }
+            }
+        }
         if (only == null || only.contains("jose4j")) {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);
@@ -185,6 +207,15 @@ public class Floors {
                 .append(Runtime.getRuntime().availableProcessors()).append(",\"loadavg\":\"").append(loadavg())
                 .append("\",\"sink\":").append(sink & 1).append('}');
         System.out.println(json);
+    }
+
+    static byte[] argon2id(int memoryKiB, int passes, byte[] salt, Argon2BytesGenerator.BlockPool pool) {
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memoryKiB).withIterations(passes).withParallelism(1).withSalt(salt).withBlockPool(pool).build());
+        byte[] hash = new byte[32];
+        generator.generateBytes("bench-pass-1".getBytes(StandardCharsets.UTF_8), hash);
+        return hash;
     }
 
     /**

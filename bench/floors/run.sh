@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU floors on one thread (see Floors.java): resolves the class path with Maven (same Quarkus BOM as the
 # service), then runs `java -cp <jars> Floors.java` on JDK 25.
-# Usage: bench/floors/run.sh [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,jose4j]
+# Usage: bench/floors/run.sh [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,argon2,jose4j]
 # The last line of output is one JSON object (also appended to $BENCH_DIR/floors.jsonl).
 set -euo pipefail
 . "$(dirname "$0")/../bench-env.sh"

@@ -10,7 +10,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.WorkerExecutor;
 
 /**
- * The threads for the CPU-bound password work, bcrypt and the zxcvbn strength check: one per core at the
+ * The threads for the CPU-bound password work, hashing (bcrypt, Argon2id, PBKDF2) and the zxcvbn strength check: one per core at the
  * lowest priority, never an event loop, results back on the caller's Vert.x context (where Hibernate Reactive
  * continues). Bounded, because more threads than cores cannot do this work any faster, and only take CPU from
  * the event loops, which hold the database transactions: on Vert.x's default worker pool (20 threads) a burst of
@@ -20,10 +20,16 @@ import io.vertx.mutiny.core.WorkerExecutor;
 public class PasswordWorkers {
 
     private final WorkerExecutor pool;
+    private final int threads;
 
     public PasswordWorkers(PasswordConfig config, Vertx vertx) {
-        int threads = config.hashingThreads() > 0 ? config.hashingThreads() : Runtime.getRuntime().availableProcessors();
+        this.threads = config.hashingThreads() > 0 ? config.hashingThreads() : Runtime.getRuntime().availableProcessors();
         this.pool = vertx.createSharedWorkerExecutor("keyturn-password-work", threads);
+    }
+
+    /** How many hashes can run at once: what memory kept for reuse between hashes is sized by. */
+    public int threads() {
+        return threads;
     }
 
     public <T> Uni<T> run(Callable<T> work) {

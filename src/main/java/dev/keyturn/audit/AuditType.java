@@ -19,6 +19,8 @@ public enum AuditType {
     USER_ENABLED,
     /** the account and everything of it went; this event, with the id only, is its tombstone */
     USER_DELETED,
+    /** an admin imported users (POST /admin/users/import): one event per import, with its counts */
+    USERS_IMPORTED,
     CLIENT_CREATED,
     CLIENT_UPDATED,
     CLIENT_DELETED,

@@ -35,9 +35,11 @@ public class SecondFactorLogins {
     private final NewSessions newSessions;
     private final RateLimits rateLimits;
     private final AccountConfig accountConfig;
+    private final LoginMetrics loginMetrics;
 
     public SecondFactorLogins(MfaLogin mfaLogin, NewSessions newSessions, RateLimits rateLimits,
-            AccountConfig accountConfig) {
+            AccountConfig accountConfig, LoginMetrics loginMetrics) {
+        this.loginMetrics = loginMetrics;
         this.mfaLogin = mfaLogin;
         this.newSessions = newSessions;
         this.rateLimits = rateLimits;
@@ -50,6 +52,10 @@ public class SecondFactorLogins {
      * @param issuedFor whom the session is for; an OAuth client's granted scope is the one of the first step
      */
     public Uni<TokenResponse> complete(String mfaToken, Proof proof, IssuedFor issuedFor, ClientInfo client) {
+        return loginMetrics.counted(secondStep(mfaToken, proof, issuedFor, client));
+    }
+
+    private Uni<TokenResponse> secondStep(String mfaToken, Proof proof, IssuedFor issuedFor, ClientInfo client) {
         return mfaLogin.pending(mfaToken, issuedFor.clientId()).chain(pending -> {
             IssuedFor granted = issuedFor.clientId() == null ? issuedFor : issuedFor.withScope(pending.scope);
             return Panache.withTransaction(() -> newSessions.start(pending.userId,
@@ -70,6 +76,10 @@ public class SecondFactorLogins {
 
     /** A passwordless login: the passkey, verified with user verification, is both factors. */
     public Uni<TokenResponse> passkey(JsonNode credential, IssuedFor issuedFor, ClientInfo client) {
+        return loginMetrics.counted(Uni.createFrom().deferred(() -> passwordless(credential, issuedFor, client)));
+    }
+
+    private Uni<TokenResponse> passwordless(JsonNode credential, IssuedFor issuedFor, ClientInfo client) {
         AuthenticationData assertion = mfaLogin.passwordlessAssertion(credential);
         return rateLimits.passkeyLogin(client)
                 .chain(() -> mfaLogin.passkeyOwner(assertion))

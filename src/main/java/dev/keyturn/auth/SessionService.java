@@ -11,7 +11,7 @@ import jakarta.persistence.LockModeType;
 import dev.keyturn.account.AccountConfig;
 import dev.keyturn.account.EmailAddress;
 import dev.keyturn.account.EmailVerification;
-import dev.keyturn.account.PasswordHasher;
+import dev.keyturn.account.LoginPasswords;
 import dev.keyturn.account.User;
 import dev.keyturn.account.UserViews;
 import dev.keyturn.audit.AuditLog;
@@ -39,7 +39,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SessionService {
 
-    private final PasswordHasher passwordHasher;
+    private final LoginPasswords loginPasswords;
     private final NewSessions newSessions;
     private final MfaLogin mfaLogin;
     private final PresentedTokens presentedTokens;
@@ -50,12 +50,14 @@ public class SessionService {
     private final EmailVerification emailVerification;
     private final UserViews userViews;
     private final RateLimits rateLimits;
+    private final LoginMetrics loginMetrics;
 
-    public SessionService(PasswordHasher passwordHasher, NewSessions newSessions, MfaLogin mfaLogin,
+    public SessionService(LoginPasswords loginPasswords, NewSessions newSessions, MfaLogin mfaLogin,
             PresentedTokens presentedTokens, SessionRevocations revocations, AuditLog auditLog, TokenConfig config,
             AccountConfig accountConfig, EmailVerification emailVerification, UserViews userViews,
-            RateLimits rateLimits) {
-        this.passwordHasher = passwordHasher;
+            RateLimits rateLimits, LoginMetrics loginMetrics) {
+        this.loginMetrics = loginMetrics;
+        this.loginPasswords = loginPasswords;
         this.newSessions = newSessions;
         this.mfaLogin = mfaLogin;
         this.presentedTokens = presentedTokens;
@@ -78,12 +80,16 @@ public class SessionService {
      * grant): the same checks, limits and audit either way; the session belongs to {@code issuedFor}'s client.
      */
     public Uni<TokenResponse> login(Requests.Login request, IssuedFor issuedFor, ClientInfo client) {
+        return loginMetrics.counted(passwordLogin(request, issuedFor, client));
+    }
+
+    private Uni<TokenResponse> passwordLogin(Requests.Login request, IssuedFor issuedFor, ClientInfo client) {
         String email = EmailAddress.normalize(request.email());
-        // Counted before the bcrypt work, after the one lookup that every email gets alike; a 429 says nothing
+        // Counted before the hashing work, after the one lookup that every email gets alike; a 429 says nothing
         // about the account.
         return Panache.withSession(() -> User.findByEmail(email))
                 .call(user -> rateLimits.login(email, user == null ? null : user.id, client))
-                .chain(user -> passwordHasher.matches(request.password(), user == null ? null : user.passwordHash)
+                .chain(user -> loginPasswords.check(user, request.password())
                         .chain(matches -> matches
                                 ? startSession(user, request.code(), issuedFor, client)
                                 : loginFailed(user, client)));

@@ -27,25 +27,29 @@ public class Mails {
     }
 
     private final MailConfig config;
+    private final MailMetrics metrics;
 
-    public Mails(MailConfig config) {
+    public Mails(MailConfig config, MailMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
     }
 
     public Uni<Void> verificationCode(String to, String username, String code, Duration validity) {
-        return Templates.verification(config.productName(), username, code, validity.toMinutes())
+        return metrics.counted(MailMetrics.VERIFICATION, Templates.verification(config.productName(), username, code,
+                validity.toMinutes())
                 .to(to)
                 .subject("Your " + config.productName() + " verification code")
-                .send();
+                .send());
     }
 
     public Uni<Void> passwordReset(String to, String username, String token, Duration validity) {
         String link = config.passwordResetUrl()
                 .map(url -> url.replace("{token}", URLEncoder.encode(token, StandardCharsets.UTF_8)))
                 .orElse(null);
-        return Templates.passwordReset(config.productName(), username, token, link, validity.toMinutes())
+        return metrics.counted(MailMetrics.PASSWORD_RESET, Templates.passwordReset(config.productName(), username, token,
+                link, validity.toMinutes())
                 .to(to)
                 .subject("Reset your " + config.productName() + " password")
-                .send();
+                .send());
     }
 }

@@ -6,6 +6,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -19,11 +21,14 @@ public class RateLimits {
     private final RateLimiter limiter;
     private final RateLimitConfig config;
     private final KnownLoginAddresses knownAddresses;
+    private final RateLimitMetrics metrics;
 
-    public RateLimits(RateLimiter limiter, RateLimitConfig config, KnownLoginAddresses knownAddresses) {
+    public RateLimits(RateLimiter limiter, RateLimitConfig config, KnownLoginAddresses knownAddresses,
+            RateLimitMetrics metrics) {
         this.limiter = limiter;
         this.config = config;
         this.knownAddresses = knownAddresses;
+        this.metrics = metrics;
     }
 
     /**
@@ -36,11 +41,11 @@ public class RateLimits {
     public Uni<Void> login(String email, UUID userId, ClientInfo client) {
         String account = key(email);
         String ip = client.ip();
-        return knownAddresses.isKnown(userId, ip).chain(known -> limiter.hit(
+        return counted(RateLimitMetrics.LOGIN, knownAddresses.isKnown(userId, ip).chain(known -> limiter.hit(
                 RateLimiter.check("login-ip", ip, config.loginPerIp()),
                 RateLimiter.check("login-account-ip", account == null || ip == null ? null : account + " " + ip,
                         config.loginPerAccountAndIp()),
-                RateLimiter.check("login-account", known ? null : account, config.loginPerAccount())));
+                RateLimiter.check("login-account", known ? null : account, config.loginPerAccount()))));
     }
 
     /** A successful login: its address becomes known to the account, inside the session's transaction. */
@@ -49,18 +54,19 @@ public class RateLimits {
     }
 
     public Uni<Void> signup(ClientInfo client) {
-        return limiter.hit(RateLimiter.check("signup-ip", client.ip(), config.signupPerIp()));
+        return counted(RateLimitMetrics.SIGNUP, limiter.hit(RateLimiter.check("signup-ip", client.ip(), config.signupPerIp())));
     }
 
     /** Counted whether or not the account exists, so that the 429 tells nothing about it. */
     public Uni<Void> forgotPassword(String email, ClientInfo client) {
-        return limiter.hit(
+        return counted(RateLimitMetrics.FORGOT_PASSWORD, limiter.hit(
                 RateLimiter.check("forgot-ip", client.ip(), config.forgotPerIp()),
-                RateLimiter.check("forgot-account", key(email), config.forgotPerAccount()));
+                RateLimiter.check("forgot-account", key(email), config.forgotPerAccount())));
     }
 
     public Uni<Void> resendVerification(ClientInfo client) {
-        return limiter.hit(RateLimiter.check("resend-ip", client.ip(), config.resendPerIp()));
+        return counted(RateLimitMetrics.RESEND_VERIFICATION,
+                limiter.hit(RateLimiter.check("resend-ip", client.ip(), config.resendPerIp())));
     }
 
     /**
@@ -68,15 +74,15 @@ public class RateLimits {
      * that a 429 tells nothing about it; the five tries of each code are counted on the code itself.
      */
     public Uni<Void> verifyEmail(String email, ClientInfo client) {
-        return limiter.hit(
+        return counted(RateLimitMetrics.VERIFY_EMAIL, limiter.hit(
                 RateLimiter.check("verify-ip", client.ip(), config.verifyPerIp()),
-                RateLimiter.check("verify-account", key(email), config.verifyPerAccount()));
+                RateLimiter.check("verify-account", key(email), config.verifyPerAccount())));
     }
 
     /** Password changes of one account: every try counts, before its bcrypt check. */
     public Uni<Void> passwordChange(UUID userId) {
-        return limiter.hit(RateLimiter.check("password-change-account", userId.toString(),
-                config.passwordChangePerAccount()));
+        return counted(RateLimitMetrics.PASSWORD_CHANGE, limiter.hit(RateLimiter.check("password-change-account",
+                userId.toString(), config.passwordChangePerAccount())));
     }
 
     /** A second factor of one account: every try counts, before it is checked. */
@@ -100,6 +106,19 @@ public class RateLimits {
 
     public Limit refreshPerSession() {
         return config.refreshPerSession();
+    }
+
+    /** A refresh refused by the per-session limit, which rotation counts on the session row itself. */
+    public void refreshRefused() {
+        metrics.refused(RateLimitMetrics.REFRESH);
+    }
+
+    private Uni<Void> counted(String limit, Uni<Void> hit) {
+        return hit.onFailure(RateLimits::isRateLimited).invoke(() -> metrics.refused(limit));
+    }
+
+    private static boolean isRateLimited(Throwable failure) {
+        return failure instanceof ProblemException problem && problem.code() == ErrorCode.RATE_LIMITED;
     }
 
     private static String key(String email) {

@@ -55,10 +55,12 @@ public class RefreshRotation {
     private final AuditLog auditLog;
     private final RateLimits rateLimits;
     private final IssuedFor firstParty;
+    private final RefreshMetrics metrics;
 
     public RefreshRotation(RefreshTokens refreshTokens, FastRotation fastRotation, TokenStanding standing,
             SessionTokens sessionTokens, SessionRevocations revocations, AuditLog auditLog, RateLimits rateLimits,
-            TokenConfig config) {
+            TokenConfig config, RefreshMetrics metrics) {
+        this.metrics = metrics;
         this.firstParty = IssuedFor.firstParty(config);
         this.refreshTokens = refreshTokens;
         this.fastRotation = fastRotation;
@@ -84,12 +86,18 @@ public class RefreshRotation {
     public Uni<TokenResponse> refresh(String presentedToken, IssuedFor issuedFor, ClientInfo client) {
         RefreshTokens.Claims presented = refreshTokens.verify(presentedToken);
         if (presented == null) {
+            metrics.count(RefreshMetrics.Outcome.INVALID);
             return invalidRefreshToken();
         }
         return fastRotation.rotate(presented, issuedFor, client)
-                .chain(rotated -> rotated != null
-                        ? Uni.createFrom().item(tokens(rotated, issuedFor))
-                        : lockedRefresh(presented, issuedFor, client));
+                .onFailure().invoke(metrics::countFailure)
+                .chain(rotated -> {
+                    if (rotated == null) {
+                        return lockedRefresh(presented, issuedFor, client);
+                    }
+                    metrics.count(RefreshMetrics.Outcome.ROTATED);
+                    return Uni.createFrom().item(tokens(rotated, issuedFor));
+                });
     }
 
     private TokenResponse tokens(FastRotation.Rotated rotated, IssuedFor issuedFor) {
@@ -112,17 +120,23 @@ public class RefreshRotation {
         return revocations.committed(() -> UserSession.<UserSession> findById(presented.sessionId(),
                 LockModeType.PESSIMISTIC_WRITE)
                 .chain(session -> rotate(session, presented, issuedFor, client)), Outcome::revoked)
+                .onFailure().invoke(metrics::countFailure)
                 .chain(outcome -> {
                     if (outcome.reusedSession() != null) {
+                        metrics.count(RefreshMetrics.Outcome.REUSE_DETECTED);
                         LOG.warnf("refresh token reuse detected; session %s revoked", outcome.reusedSession());
                         return invalidRefreshToken();
                     }
+                    metrics.count(outcome.grace() ? RefreshMetrics.Outcome.GRACE : RefreshMetrics.Outcome.ROTATED);
                     return Uni.createFrom().item(outcome.tokens());
                 });
     }
 
-    /** Either new tokens, or the id of a session that a replay just revoked (committed, then answered 401). */
-    private record Outcome(TokenResponse tokens, UUID reusedSession) {
+    /**
+     * Either new tokens (a rotation, or the current token again within the grace window), or the id of a session that
+     * a replay just revoked (committed, then answered 401).
+     */
+    private record Outcome(TokenResponse tokens, boolean grace, UUID reusedSession) {
         List<UUID> revoked() {
             return reusedSession == null ? List.of() : List.of(reusedSession);
         }
@@ -157,6 +171,7 @@ public class RefreshRotation {
         session.refreshWindowStart = counted.start();
         session.refreshCount = counted.count();
         if (RotationRules.overLimit(counted, limit.max())) {
+            rateLimits.refreshRefused();
             long retryAfter = RotationRules.retryAfterSeconds(counted, now, limit.window());
             return Uni.createFrom().failure(new ProblemException(ErrorCode.RATE_LIMITED,
                     "This session refreshes too often. Try again later.", List.of(),
@@ -176,7 +191,7 @@ public class RefreshRotation {
         session.ip = client.ip();
         session.userAgent = client.userAgent();
         return child.persist().map(ignored -> new Outcome(
-                sessionTokens.tokens(user.tokenSubject(), session, childJti, child, issuedFor, now), null));
+                sessionTokens.tokens(user.tokenSubject(), session, childJti, child, issuedFor, now), false, null));
     }
 
     /** The answer for the parent within the grace window: the current token again, byte for byte. */
@@ -184,13 +199,13 @@ public class RefreshRotation {
             IssuedFor issuedFor) {
         String currentJti = refreshTokens.childId(presented.jti());
         return new Outcome(sessionTokens.tokens(user.tokenSubject(), session, currentJti, current, issuedFor, Instant.now()),
-                null);
+                true, null);
     }
 
     private Uni<Outcome> replay(UserSession session, ClientInfo client) {
         return revocations.revoke(session, RevocationReason.REFRESH_TOKEN_REUSE)
                 .chain(() -> auditLog.record(AuditType.REFRESH_TOKEN_REUSE, session.userId, session.id, client))
-                .map(ignored -> new Outcome(null, session.id));
+                .map(ignored -> new Outcome(null, false, session.id));
     }
 
     private static Uni<User> activeUser(UserSession session) {

@@ -40,6 +40,11 @@ public class RevocationListener {
 
     private static final Logger LOG = Logger.getLogger(RevocationListener.class);
     private static final long RECONNECT_DELAY_MS = 1000;
+    /**
+     * This connection in the SQL client's metrics: {@code postgresql_*{clientName="revocation-listener"}}, beside the
+     * request pool's {@code clientName="<default>"}. Without a name, its meters were exported as {@code m__*}.
+     */
+    static final String METRICS_NAME = "postgresql|revocation-listener";
 
     private final Vertx vertx;
     private final Pool pool;
@@ -59,7 +64,8 @@ public class RevocationListener {
         this.pool = pool;
         this.revokedSessions = revokedSessions;
         this.listeners = listeners;
-        this.options = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username).setPassword(password.orElse("")));
+        this.options = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username).setPassword(password.orElse("")))
+                .setMetricsName(METRICS_NAME);
     }
 
     void start(@Observes StartupEvent event) {

@@ -20,20 +20,28 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Refuses oversized requests before anything reads them, with problem answers (Vert.x's own 413 and 431
- * have plain bodies): a declared body over {@code quarkus.http.limits.max-body-size} is 413
+ * have plain bodies): a declared body over {@code keyturn.http.max-body-size} is 413
  * {@code payload_too_large} without reading a byte of it; headers over {@code keyturn.http.max-header-size}
  * are 431 {@code headers_too_large}. A body of unknown length (chunked) is read here, counted chunk by chunk,
  * and refused with the same 413 problem as soon as it passes the limit (Quarkus REST then takes the body
  * already read). Headers so large that they pass the HTTP decoder's own limit (4× ours) never reach a route:
  * Vert.x answers those 431 itself.
+ * <p>
+ * One route takes larger bodies: the user import ({@value #IMPORT_PATH}), up to {@code keyturn.http.max-import-body-size},
+ * which it reads as the body arrives and counts itself (a chunked import body is not gathered here). Quarkus' own limit,
+ * {@code quarkus.http.limits.max-body-size}, is the larger of the two, so that it never answers before this does.
  */
 @ApplicationScoped
 public class RequestLimits {
 
     /** Before Quarkus' own body-size check (order -2) and everything else but its header and logging handlers. */
     static final int ORDER = -100;
+    /** The one route with a limit of its own. */
+    public static final String IMPORT_PATH = "/admin/users/import";
 
     private final long maxBodySize;
+    private final long maxImportBodySize;
+    private final byte[] importTooLarge;
     private final long maxHeaderSize;
     private final int maxFormFields;
     private final byte[] tooLarge;
@@ -42,11 +50,20 @@ public class RequestLimits {
     private final byte[] emptyForm;
     private final BodyHandler chunkedBodies;
 
-    public RequestLimits(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+    public RequestLimits(@ConfigProperty(name = "keyturn.http.max-body-size") MemorySize maxBodySize,
+            @ConfigProperty(name = "keyturn.http.max-import-body-size") MemorySize maxImportBodySize,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize quarkusMaxBodySize,
             @ConfigProperty(name = "keyturn.http.max-header-size") MemorySize maxHeaderSize,
             @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxFormFields,
             ObjectMapper json) throws JsonProcessingException {
         this.maxBodySize = maxBodySize.asLongValue();
+        this.maxImportBodySize = maxImportBodySize.asLongValue();
+        if (quarkusMaxBodySize.asLongValue() < Math.max(this.maxBodySize, this.maxImportBodySize)) {
+            throw new IllegalStateException("KEYTURN_MAX_BODY_SIZE must not be larger than KEYTURN_IMPORT_MAX_BODY_SIZE");
+        }
+        this.importTooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.PAYLOAD_TOO_LARGE,
+                "The import body is larger than " + this.maxImportBodySize + " bytes: split it (an import can be run "
+                        + "again; existing users are skipped)."));
         this.maxHeaderSize = maxHeaderSize.asLongValue();
         this.maxFormFields = maxFormFields;
         this.tooLarge = json.writeValueAsBytes(Problem.of(ErrorCode.PAYLOAD_TOO_LARGE,
@@ -132,14 +149,20 @@ public class RequestLimits {
             refuse(context, ErrorCode.HEADERS_TOO_LARGE, headersTooLarge);
             return;
         }
+        // with a trailing slash too: the route answers it, and must read the body itself there as well
+        boolean isImport = context.normalizedPath().startsWith(IMPORT_PATH)
+                && context.normalizedPath().substring(IMPORT_PATH.length()).matches("/*");
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                declared = Long.MAX_VALUE;
+        if (isImport) {
+            if (length != null && declaredLength(length) > maxImportBodySize) {
+                refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, importTooLarge);
+                return;
             }
+            context.next(); // read as it arrives, and counted, by the route itself
+            return;
+        }
+        if (length != null) {
+            long declared = declaredLength(length);
             if (declared > maxBodySize) {
                 refuse(context, ErrorCode.PAYLOAD_TOO_LARGE, tooLarge);
                 return;
@@ -157,6 +180,19 @@ public class RequestLimits {
             return;
         }
         context.next();
+    }
+
+    private static long declaredLength(String length) {
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** The limit of the import route's body, which the route enforces as it reads. */
+    public long maxImportBodySize() {
+        return maxImportBodySize;
     }
 
     /** Answers without reading the body, and closes the connection so that the unread body goes nowhere. */

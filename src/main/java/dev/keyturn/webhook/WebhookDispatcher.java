@@ -98,6 +98,7 @@ public class WebhookDispatcher {
     private final PgConnectOptions listenOptions;
     private final long leaseMillis;
     private final ListenerConnections listeners;
+    private final WebhookMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean claimAgain;
@@ -108,7 +109,7 @@ public class WebhookDispatcher {
     private volatile CompletableFuture<Void> firstAttempt;
 
     public WebhookDispatcher(Vertx vertx, Pool pool, WebhookSender sender, WebhookConfig config,
-            DatabasePool databasePool, ListenerConnections listeners,
+            DatabasePool databasePool, ListenerConnections listeners, WebhookMetrics metrics,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -117,6 +118,7 @@ public class WebhookDispatcher {
         this.sender = sender;
         this.config = config;
         this.listeners = listeners;
+        this.metrics = metrics;
         this.retries = new RetrySchedule(config.retryBaseDelay(), config.retryMaxDelay(), config.retryPeriod());
         this.leaseMillis = config.timeout().multipliedBy(2).plusSeconds(5).toMillis();
         this.listenOptions = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username)
@@ -242,6 +244,8 @@ public class WebhookDispatcher {
                 : retries.next(message.createdAt(), message.attempt(), Instant.now(), ThreadLocalRandom.current());
         String status = attempt.delivered() ? "delivered" : next == null ? "failed" : "pending";
         String outcome = attempt.delivered() ? "delivered" : next == null ? "failed" : "retrying";
+        metrics.attempted(attempt.delivered() ? WebhookMetrics.Outcome.DELIVERED
+                : next == null ? WebhookMetrics.Outcome.ABANDONED : WebhookMetrics.Outcome.FAILED, attempt.durationMs());
         if (!attempt.delivered()) {
             LOG.debugf("webhook message %s, attempt %d: %s", message.id(), message.attempt(),
                     attempt.statusCode() != null ? "HTTP " + attempt.statusCode() : attempt.error());

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import dev.keyturn.support.Api;
 import dev.keyturn.support.Burst;
 import dev.keyturn.support.Db;
+import dev.keyturn.support.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -59,9 +60,15 @@ class BruteForceTest {
             login(attacker, victim.email(), "wrong guess number " + i).then().statusCode(401);
         }
         long events = loginEvents(victim.id());
+        Map<String, Double> metrics = Metrics.scrape();
         // even the right password: the block comes before any password check
         assertRateLimited(login(attacker, victim.email(), victim.password()), 15 * 60);
         assertThat(loginEvents(victim.id())).isEqualTo(events);
+        Map<String, Double> after = Metrics.scrape();
+        assertThat(Metrics.value(after, "keyturn_rate_limited_total", "limit=\"login\"")
+                - Metrics.value(metrics, "keyturn_rate_limited_total", "limit=\"login\"")).isEqualTo(1);
+        assertThat(Metrics.value(after, "keyturn_logins_total", "outcome=\"rate_limited\"")
+                - Metrics.value(metrics, "keyturn_logins_total", "outcome=\"rate_limited\"")).isEqualTo(1);
         assertThat(sessions(victim.id())).isZero();
     }
 
@@ -250,8 +257,14 @@ class BruteForceTest {
             refresh = Api.refresh(refresh).then().statusCode(200).extract().path("refresh_token");
         }
         long tokens = Db.count("select count(*) from refresh_tokens");
+        Map<String, Double> metrics = Metrics.scrape();
         assertRateLimited(Api.refresh(refresh), 60);
         assertThat(Db.count("select count(*) from refresh_tokens")).isEqualTo(tokens);
+        Map<String, Double> after = Metrics.scrape();
+        assertThat(Metrics.value(after, "keyturn_rate_limited_total", "limit=\"refresh\"")
+                - Metrics.value(metrics, "keyturn_rate_limited_total", "limit=\"refresh\"")).isEqualTo(1);
+        assertThat(Metrics.value(after, "keyturn_refreshes_total", "outcome=\"rate_limited\"")
+                - Metrics.value(metrics, "keyturn_refreshes_total", "outcome=\"rate_limited\"")).isEqualTo(1);
         // the session is intact: the same token works once the window is over
         Db.update("update sessions set refresh_window_start = refresh_window_start - interval '2 minutes' where user_id = ?::uuid",
                 account.id());

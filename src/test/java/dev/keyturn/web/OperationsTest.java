@@ -42,6 +42,15 @@ class OperationsTest {
         org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/auth/login'.post.responses")).containsKeys("200", "401");
         org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/auth/refresh'.post.responses")).containsKey("401");
         org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/users/{id}'.get.responses")).containsKeys("403", "401");
+        // the import takes two media types, and its body is described although the method reads it as it arrives
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/admin/users/import'.post.requestBody.content"))
+                .containsKeys("application/x-ndjson", "application/json");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("paths.'/admin/users/import'.post.responses"))
+                .containsKeys("200", "400", "401", "403", "413", "415");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas.ImportedUser.properties"))
+                .containsKeys("username", "email", "email_verified", "roles", "password", "password_hash", "credentials");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas.KeycloakCredential.properties"))
+                .containsKeys("type", "secretData", "credentialData");
     }
 
     @Test

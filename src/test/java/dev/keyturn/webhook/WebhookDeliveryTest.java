@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import dev.keyturn.audit.AuditEvent;
 import dev.keyturn.support.Api;
 import dev.keyturn.support.Db;
+import dev.keyturn.support.Metrics;
 import dev.keyturn.support.GreenMailResource;
 import dev.keyturn.support.Jwts;
 import dev.keyturn.support.Mailbox;
@@ -205,6 +206,7 @@ class WebhookDeliveryTest {
     @Test
     void aReceiverAnswering500GetsRetriesUntilItAccepts() {
         String[] endpoint = register(List.of("user.created"));
+        Map<String, Double> before = Metrics.scrape();
         receiver.answerNext(500, 500);
         Api.Account user = Api.newUnverifiedAccount();
 
@@ -220,6 +222,12 @@ class WebhookDeliveryTest {
                 .body("items.status_code", contains(200, 500, 500))
                 .body("items.attempt", contains(3, 2, 1))
                 .body("items[0].event_id", equalTo(attempts.get(0).id()));
+        // counted (other endpoints of earlier tests may be delivered to meanwhile: at least these three)
+        Map<String, Double> after = Metrics.scrape();
+        assertThat(Metrics.value(after, "keyturn_webhook_deliveries_total", "outcome=\"failed\"")
+                - Metrics.value(before, "keyturn_webhook_deliveries_total", "outcome=\"failed\"")).isGreaterThanOrEqualTo(2);
+        assertThat(Metrics.value(after, "keyturn_webhook_deliveries_total", "outcome=\"delivered\"")
+                - Metrics.value(before, "keyturn_webhook_deliveries_total", "outcome=\"delivered\"")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
