@@ -2,6 +2,7 @@ package dev.keyturn.mfa;
 
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,14 +22,13 @@ import dev.keyturn.account.User;
 import dev.keyturn.web.ClientInfo;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
-import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /** An admin's reset of a user's second factors, for the user who lost every factor and every recovery code. */
 @Path("/admin/users/{id}/mfa")
-@Authenticated
-@Tag(name = "Admin")
+@RolesAllowed(User.ROLE_ADMIN)
+@Tag(name = "Administration")
 @SecurityRequirement(name = "SecurityScheme")
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", description = "invalid_token; insufficient_user_authentication when "
@@ -52,9 +52,6 @@ public class MfaAdminResource {
     @APIResponse(responseCode = "204", description = "Reset")
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<Response> reset(@PathParam("id") String id, @Context HttpServerRequest http) {
-        if (!caller.getGroups().contains(User.ROLE_ADMIN)) {
-            throw new ProblemException(ErrorCode.FORBIDDEN, "This needs the admin role.");
-        }
         UUID userId;
         try {
             userId = UUID.fromString(id);

@@ -54,6 +54,7 @@ class AdminTest {
                 user.post("/admin/users/" + id + "/enable"),
                 user.delete("/admin/users/" + id + "/sessions"),
                 user.delete("/admin/users/" + id),
+                user.delete("/admin/users/" + id + "/mfa"),
                 user.get("/admin/audit"))) {
             response.then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
         }
