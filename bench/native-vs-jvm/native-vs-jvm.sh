@@ -5,6 +5,8 @@
 # Needs target/keyturn-*-runner (./mvnw package -Dnative, deploy/README.md) and target/quarkus-app (./mvnw package
 # -DskipTests), PostgreSQL on 127.0.0.1:5432 and ../shared/bench. Each instance runs the prod profile on its own port,
 # database and work directory (bench/start-keyturn.sh); rate limits off. About 20 minutes on 2 cores.
+# Instances: native, native-premigrated (the same executable with KEYTURN_MIGRATE_AT_START=false, as replicas run when a
+# Job migrates the schema once per release), the JVM variants, and ES256 ones.
 # Environment: LOGIN (1; 0 skips the login runs), ROUNDS (2), DURATION (10s), WARMUP (4s), PREWARM (15s), CONCURRENCY (16), JVM_OPTS_SHIPPED (the
 # images' defaults, below), STARTS (5), STARTUP (the instances whose start-up is timed: "native jvm-shipped
 # jvm-default"; empty skips that part), ONLY (instance names to run, e.g. "jvm-default jvm-shipped"; default all, and
@@ -31,6 +33,7 @@ instances=(
   "jvm-128m-g1 8094 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseG1GC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m"
   "jvm-96m-serial 8097 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx96m -XX:MaxMetaspaceSize=128m"
   "jvm-lean 8098 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms32m -Xmx96m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss512k"
+  "native-premigrated 8099 RS256 native"
   "native-es256 8095 ES256 native"
   "jvm-shipped-es256 8096 ES256 jvm $JVM_OPTS_SHIPPED"
 )
@@ -48,6 +51,8 @@ env_of() { # name port alg kind opts... -> variables for start-keyturn.sh
   local name=$1 port=$2 alg=$3 kind=$4; shift 4
   echo "BENCH_DIR=/tmp/keyturn-bench/$name KEYTURN_BENCH_PORT=$port KEYTURN_BENCH_ALG=$alg BENCH_DB=keyturn_bench_${name//-/_} KEYTURN_BUILD=never"
   if [ "$kind" = native ]; then echo "KEYTURN_NATIVE=$NATIVE"; else echo "KEYTURN_JAVA_OPTS='$*'"; fi
+  # a replica whose schema a release's Job migrated (deploy/README.md, "Schema migrations"): no Flyway at its start
+  case $name in *-premigrated) echo "KEYTURN_MIGRATE_AT_START=false" ;; esac
 }
 with_env() { local spec=$1; shift; eval "$(env_of $spec | tr '\n' ' ') $*"; }
 
@@ -63,7 +68,8 @@ trap stop_all EXIT
 for i in "${instances[@]}"; do
   set -- $i
   [[ " ${STARTUP-native jvm-shipped jvm-default} " == *" $1 "* ]] || continue
-  with_env "$i" bench/start-keyturn.sh start >/dev/null && with_env "$i" bench/start-keyturn.sh stop >/dev/null  # database, keys, schema
+  # database, keys, schema (a premigrated instance's schema too: this start is not timed)
+  with_env "$i" KEYTURN_MIGRATE_AT_START=true bench/start-keyturn.sh start >/dev/null && with_env "$i" bench/start-keyturn.sh stop >/dev/null
   log "start-up of $1"
   with_env "$i" "$SHARED/startup.sh" -n "${STARTS:-5}" -i 10 -l "$OUT/startup-$1.log" "http://127.0.0.1:$2/q/health/ready" -- \
     bench/start-keyturn.sh exec > "$OUT/startup-$1.jsonl"
@@ -78,7 +84,7 @@ if [ "${KEYCLOAK:-}" = 1 ]; then
 fi
 for i in "${instances[@]}"; do
   set -- $i
-  with_env "$i" bench/start-keyturn.sh start >/dev/null
+  with_env "$i" KEYTURN_MIGRATE_AT_START=true bench/start-keyturn.sh start >/dev/null
   with_env "$i" bench/seed.sh >/dev/null
   echo "$1 RSS after ready+seed: $(( $(awk '/^VmRSS:/{print $2}' /proc/$(pid_of "$1")/status) / 1024 )) MiB" | tee -a "$OUT/conditions.txt"
   target=(--target "ours,name=$1,base=http://127.0.0.1:$2,pid=$(pid_of "$1")${PGPID:+,db_pid=$PGPID}")
