@@ -70,6 +70,22 @@ class OperationsTest {
     }
 
     @Test
+    void openApiNamesPropertiesAsTheyTravel() {
+        var spec = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas.TokenResponse.properties"))
+                .containsKeys("access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in")
+                .doesNotContainKeys("accessToken", "refreshToken");
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas.TotpEnrolment.properties"))
+                .containsKeys("otpauth_uri", "qr_code", "expires_at");
+        // request bodies too: what a generated client sends must be what the route reads
+        String changePassword = spec.getString(
+                "paths.'/users/me/password'.put.requestBody.content.'application/json'.schema.$ref");
+        String schema = changePassword.substring(changePassword.lastIndexOf('/') + 1);
+        org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas." + schema + ".properties"))
+                .containsKeys("current_password", "new_password");
+    }
+
+    @Test
     void everyErrorResponseInOpenApiIsAProblem() {
         var spec = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
         org.assertj.core.api.Assertions.assertThat(spec.getMap("components.schemas.Problem.properties"))
