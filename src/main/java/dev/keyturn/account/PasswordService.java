@@ -133,7 +133,10 @@ public class PasswordService {
         String token = newToken();
         String normalized = EmailAddress.normalize(email);
         // Counted per address whether or not an account has it, so that a 429 tells nothing either.
-        return rateLimits.forgotPassword(normalized, client).chain(() -> Panache.withTransaction(() -> User.findByEmail(normalized).chain(user -> {
+        // The account row is held (FOR SHARE) until the reset row is written: a deletion racing the request either
+        // committed first (no account: nothing sent) or waits, and then removes the reset with the account.
+        return rateLimits.forgotPassword(normalized, client).chain(() -> Panache.withTransaction(() -> User.<User> find(
+                "email", normalized).withLock(LockModeType.PESSIMISTIC_READ).firstResult().chain(user -> {
             if (user == null || user.disabled) {
                 return Uni.createFrom().<User> nullItem();
             }
