@@ -1,6 +1,7 @@
 package dev.keyturn.account;
 
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -41,6 +42,14 @@ public class StoredRoles {
                 stepUp.requireRecentSecondFactor(Authentication.of(caller));
             }
         });
+    }
+
+    /**
+     * Runs {@code action} with the caller's account id once {@link #requireAdmin(JsonWebToken)} has let the caller
+     * through: an admin route acts only once the stored account, not only the token, says admin.
+     */
+    public <T> Uni<T> asAdmin(JsonWebToken caller, Function<UUID, Uni<T>> action) {
+        return requireAdmin(caller).chain(() -> action.apply(UUID.fromString(caller.getSubject())));
     }
 
     private Uni<Void> requireAdmin(UUID callerId) {

@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.keyturn.token.Authentication;
 import dev.keyturn.token.StepUp;
 import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.PathIds;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
 import io.quarkus.security.Authenticated;
@@ -116,12 +117,7 @@ public class UserResource {
         if (!own && !caller.getGroups().contains(User.ROLE_ADMIN)) {
             throw new ProblemException(ErrorCode.FORBIDDEN, "You may read only your own account.");
         }
-        UUID userId;
-        try {
-            userId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
-        }
+        UUID userId = PathIds.uuid(id, "No such user.");
         // Another user's account: the stored roles must still say admin, not only the token.
         return own ? user(userId) : storedRoles.requireAdmin(caller).chain(() -> user(userId));
     }

@@ -1,7 +1,6 @@
 package dev.keyturn.admin;
 
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -34,7 +33,7 @@ import dev.keyturn.account.StoredRoles;
 import dev.keyturn.account.User;
 import dev.keyturn.account.UserView;
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.problem.ErrorCode;
+import dev.keyturn.web.PathIds;
 import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -66,7 +65,7 @@ public class AdminResource {
     public Uni<Page<UserView>> users(@QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size,
             @QueryParam("q") @Size(max = 254) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters") String query) {
-        return asAdmin(() -> admin.users(query, page, size));
+        return storedRoles.asAdmin(caller, adminId -> admin.users(query, page, size));
     }
 
     @PUT
@@ -77,7 +76,7 @@ public class AdminResource {
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<UserView> setRoles(@PathParam("id") String id, @Valid @NotNull RolesRequest request,
             @Context HttpServerRequest http) {
-        return asAdmin(() -> admin.setRoles(callerId(), userId(id), request.roles(), ClientInfo.of(http)));
+        return storedRoles.asAdmin(caller, adminId -> admin.setRoles(adminId, userId(id), request.roles(), ClientInfo.of(http)));
     }
 
     @POST
@@ -86,7 +85,7 @@ public class AdminResource {
     @APIResponse(responseCode = "200", description = "The user")
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<UserView> disable(@PathParam("id") String id, @Context HttpServerRequest http) {
-        return asAdmin(() -> admin.disable(callerId(), userId(id), ClientInfo.of(http)));
+        return storedRoles.asAdmin(caller, adminId -> admin.disable(adminId, userId(id), ClientInfo.of(http)));
     }
 
     @POST
@@ -95,7 +94,7 @@ public class AdminResource {
     @APIResponse(responseCode = "200", description = "The user")
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<UserView> enable(@PathParam("id") String id, @Context HttpServerRequest http) {
-        return asAdmin(() -> admin.enable(callerId(), userId(id), ClientInfo.of(http)));
+        return storedRoles.asAdmin(caller, adminId -> admin.enable(adminId, userId(id), ClientInfo.of(http)));
     }
 
     @DELETE
@@ -108,7 +107,7 @@ public class AdminResource {
     @APIResponse(responseCode = "404", description = "not_found")
     @APIResponse(responseCode = "409", description = "last_admin: the account is the only enabled admin")
     public Uni<Response> deleteUser(@PathParam("id") String id) {
-        return asAdmin(() -> admin.delete(callerId(), userId(id))).map(ignored -> Response.noContent().build());
+        return storedRoles.asAdmin(caller, adminId -> admin.delete(adminId, userId(id))).map(ignored -> Response.noContent().build());
     }
 
     @DELETE
@@ -117,7 +116,7 @@ public class AdminResource {
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<Response> revokeSessions(@PathParam("id") String id, @Context HttpServerRequest http) {
-        return asAdmin(() -> admin.revokeSessions(callerId(), userId(id), ClientInfo.of(http)))
+        return storedRoles.asAdmin(caller, adminId -> admin.revokeSessions(adminId, userId(id), ClientInfo.of(http)))
                 .map(ignored -> Response.noContent().build());
     }
 
@@ -138,23 +137,10 @@ public class AdminResource {
             }
         }
         UUID filter = user;
-        return asAdmin(() -> admin.audit(filter, type, page, size));
-    }
-
-    /** The token's role got the caller here; the stored account must still say admin (API.md). */
-    private <T> Uni<T> asAdmin(Supplier<Uni<T>> action) {
-        return storedRoles.requireAdmin(caller).chain(ignored -> action.get());
-    }
-
-    private UUID callerId() {
-        return UUID.fromString(caller.getSubject());
+        return storedRoles.asAdmin(caller, adminId -> admin.audit(filter, type, page, size));
     }
 
     private static UUID userId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
-        }
+        return PathIds.uuid(id, "No such user.");
     }
 }

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.PathIds;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -56,7 +57,8 @@ public class SessionResource {
     @APIResponse(responseCode = "204", description = "Ended")
     @APIResponse(responseCode = "404", description = "not_found: no such active session of the caller")
     public Uni<Response> end(@PathParam("id") String id, @Context HttpServerRequest http) {
-        return sessions.endOwnSession(userId(), id, ClientInfo.of(http)).map(ignored -> Response.noContent().build());
+        return sessions.endOwnSession(userId(), PathIds.uuid(id, "No such session."), ClientInfo.of(http))
+                .map(ignored -> Response.noContent().build());
     }
 
     private UUID userId() {

@@ -182,13 +182,7 @@ public class SessionService {
     }
 
     /** Ends a session of the caller; any other id, a foreign session's included, is "not found". */
-    public Uni<Void> endOwnSession(UUID userId, String sessionId, ClientInfo client) {
-        UUID id;
-        try {
-            id = UUID.fromString(sessionId);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().failure(new ProblemException(ErrorCode.NOT_FOUND, "No such session."));
-        }
+    public Uni<Void> endOwnSession(UUID userId, UUID id, ClientInfo client) {
         return revocations.committed(() -> revocations.revoke(userId, SessionRevocations.Scope.ONLY, id,
                 RevocationReason.ENDED_BY_USER)
                 .call(ids -> ids.isEmpty()

@@ -20,8 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.keyturn.account.StoredRoles;
 import dev.keyturn.account.User;
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.problem.ErrorCode;
-import dev.keyturn.web.problem.ProblemException;
+import dev.keyturn.web.PathIds;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -52,14 +51,8 @@ public class MfaAdminResource {
     @APIResponse(responseCode = "204", description = "Reset")
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<Response> reset(@PathParam("id") String id, @Context HttpServerRequest http) {
-        UUID userId;
-        try {
-            userId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
-        }
-        return storedRoles.requireAdmin(caller)
-                .chain(() -> factors.reset(UUID.fromString(caller.getSubject()), userId, ClientInfo.of(http)))
+        UUID userId = PathIds.uuid(id, "No such user.");
+        return storedRoles.asAdmin(caller, adminId -> factors.reset(adminId, userId, ClientInfo.of(http)))
                 .map(ignored -> Response.noContent().build());
     }
 }

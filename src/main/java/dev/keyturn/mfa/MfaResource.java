@@ -25,8 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.keyturn.web.ClientInfo;
-import dev.keyturn.web.problem.ErrorCode;
-import dev.keyturn.web.problem.ProblemException;
+import dev.keyturn.web.PathIds;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -150,10 +149,6 @@ public class MfaResource {
     }
 
     private static UUID factorId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(ErrorCode.NOT_FOUND, "No such factor.");
-        }
+        return PathIds.uuid(id, "No such factor.");
     }
 }

@@ -1,7 +1,6 @@
 package dev.keyturn.userimport;
 
 import java.util.Locale;
-import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -90,12 +89,10 @@ public class UserImportResource {
             @Parameter(description = "import the valid rows and report the invalid ones, instead of importing nothing")
             @QueryParam("partial") @DefaultValue("false") boolean partial,
             @Context HttpServerRequest http) {
-        UUID adminId = UUID.fromString(caller.getSubject());
         boolean array = !isNdjson(http.getHeader(HttpHeaders.CONTENT_TYPE));
         ClientInfo client = ClientInfo.of(http);
-        return storedRoles.requireAdmin(caller)
-                .chain(() -> ImportBody.read(http, array, limits.maxImportBodySize(), json, checks))
-                .chain(rows -> userImport.run(rows, partial, adminId, client));
+        return storedRoles.asAdmin(caller, adminId -> ImportBody.read(http, array, limits.maxImportBodySize(), json, checks)
+                .chain(rows -> userImport.run(rows, partial, adminId, client)));
     }
 
     private static boolean isNdjson(String contentType) {

@@ -3,7 +3,6 @@ package dev.keyturn.webhook;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -36,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.keyturn.account.StoredRoles;
 import dev.keyturn.account.User;
 import dev.keyturn.web.ClientInfo;
+import dev.keyturn.web.PathIds;
 import dev.keyturn.web.problem.ErrorCode;
 import dev.keyturn.web.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -73,7 +73,7 @@ public class WebhookAdminResource {
     @APIResponse(responseCode = "400", description = "validation_failed: a bad url (or one of a private address "
             + "where those are refused), an unknown event type, a secret not of the whsec_ form")
     public Uni<Response> create(@Valid @NotNull WebhookRequests.Endpoint request, @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.create(request, callerId(), ClientInfo.of(http)))
+        return storedRoles.asAdmin(caller, adminId -> registry.create(request, adminId, ClientInfo.of(http)))
                 .map(view -> Response.created(URI.create("/admin/webhooks/" + view.id())).entity(view).build());
     }
 
@@ -82,7 +82,7 @@ public class WebhookAdminResource {
             + "never a secret.")
     @APIResponse(responseCode = "200", description = "Every endpoint")
     public Uni<List<WebhookViews.Endpoint>> list() {
-        return asAdmin(registry::list);
+        return storedRoles.asAdmin(caller, adminId -> registry.list());
     }
 
     @GET
@@ -92,7 +92,7 @@ public class WebhookAdminResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookViews.Endpoint.class)))
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<WebhookViews.Endpoint> get(@PathParam("id") String id) {
-        return asAdmin(() -> registry.get(endpointId(id)));
+        return storedRoles.asAdmin(caller, adminId -> registry.get(endpointId(id)));
     }
 
     @PUT
@@ -106,7 +106,7 @@ public class WebhookAdminResource {
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<WebhookViews.Endpoint> update(@PathParam("id") String id, @Valid @NotNull WebhookRequests.Endpoint request,
             @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.update(endpointId(id), request, callerId(), ClientInfo.of(http)));
+        return storedRoles.asAdmin(caller, adminId -> registry.update(endpointId(id), request, adminId, ClientInfo.of(http)));
     }
 
     @DELETE
@@ -115,7 +115,7 @@ public class WebhookAdminResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<Response> delete(@PathParam("id") String id, @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.delete(endpointId(id), callerId(), ClientInfo.of(http)))
+        return storedRoles.asAdmin(caller, adminId -> registry.delete(endpointId(id), adminId, ClientInfo.of(http)))
                 .map(ignored -> Response.noContent().build());
     }
 
@@ -131,7 +131,7 @@ public class WebhookAdminResource {
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<WebhookViews.Endpoint> rotateSecret(@PathParam("id") String id, @Valid WebhookRequests.SecretRotation rotation,
             @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.rotateSecret(endpointId(id), rotation, callerId(), ClientInfo.of(http)));
+        return storedRoles.asAdmin(caller, adminId -> registry.rotateSecret(endpointId(id), rotation, adminId, ClientInfo.of(http)));
     }
 
     /** A rotation without a body: a secret made by the service, the old one signing for a day. */
@@ -158,23 +158,10 @@ public class WebhookAdminResource {
     public Uni<WebhookViews.Deliveries> deliveries(@PathParam("id") String id,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(100_000) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(100) int size) {
-        return asAdmin(() -> registry.deliveries(endpointId(id), page, size));
-    }
-
-    /** The token's role got the caller here; the stored account must still say admin (API.md). */
-    private <T> Uni<T> asAdmin(Supplier<Uni<T>> action) {
-        return storedRoles.requireAdmin(caller).chain(ignored -> action.get());
-    }
-
-    private UUID callerId() {
-        return UUID.fromString(caller.getSubject());
+        return storedRoles.asAdmin(caller, adminId -> registry.deliveries(endpointId(id), page, size));
     }
 
     private static UUID endpointId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw WebhookRegistry.notFound();
-        }
+        return PathIds.uuid(id, "No such webhook endpoint.");
     }
 }

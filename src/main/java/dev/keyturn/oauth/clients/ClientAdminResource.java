@@ -2,8 +2,6 @@ package dev.keyturn.oauth.clients;
 
 import java.net.URI;
 import java.util.List;
-import java.util.UUID;
-import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -63,7 +61,7 @@ public class ClientAdminResource {
     @APIResponse(responseCode = "400", description = "validation_failed")
     @APIResponse(responseCode = "409", description = "client_id_taken")
     public Uni<Response> create(@Valid @NotNull ClientRequest request, @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.create(request, callerId(), ClientInfo.of(http)))
+        return storedRoles.asAdmin(caller, adminId -> registry.create(request, adminId, ClientInfo.of(http)))
                 .map(view -> Response.created(URI.create("/admin/clients/" + view.clientId())).entity(view).build());
     }
 
@@ -71,7 +69,7 @@ public class ClientAdminResource {
     @Operation(summary = "List clients", description = "Oldest first; secrets appear by id and age only.")
     @APIResponse(responseCode = "200", description = "Every registered client")
     public Uni<List<ClientView>> list() {
-        return asAdmin(registry::list);
+        return storedRoles.asAdmin(caller, adminId -> registry.list());
     }
 
     @GET
@@ -80,7 +78,7 @@ public class ClientAdminResource {
     @APIResponse(responseCode = "200", description = "The client")
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<ClientView> get(@PathParam("client_id") String clientId) {
-        return asAdmin(() -> registry.get(clientId));
+        return storedRoles.asAdmin(caller, adminId -> registry.get(clientId));
     }
 
     @PUT
@@ -94,7 +92,7 @@ public class ClientAdminResource {
     @APIResponse(responseCode = "409", description = "client_managed_by_configuration")
     public Uni<ClientView> update(@PathParam("client_id") String clientId, @Valid @NotNull ClientRequest request,
             @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.update(clientId, request, callerId(), ClientInfo.of(http)));
+        return storedRoles.asAdmin(caller, adminId -> registry.update(clientId, request, adminId, ClientInfo.of(http)));
     }
 
     @DELETE
@@ -104,7 +102,7 @@ public class ClientAdminResource {
     @APIResponse(responseCode = "404", description = "not_found")
     @APIResponse(responseCode = "409", description = "client_managed_by_configuration")
     public Uni<Response> delete(@PathParam("client_id") String clientId, @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.delete(clientId, callerId(), ClientInfo.of(http)))
+        return storedRoles.asAdmin(caller, adminId -> registry.delete(clientId, adminId, ClientInfo.of(http)))
                 .map(ignored -> Response.noContent().build());
     }
 
@@ -116,7 +114,7 @@ public class ClientAdminResource {
     @APIResponse(responseCode = "404", description = "not_found")
     @APIResponse(responseCode = "409", description = "too_many_secrets or client_managed_by_configuration")
     public Uni<Response> addSecret(@PathParam("client_id") String clientId, @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.addSecret(clientId, callerId(), ClientInfo.of(http)))
+        return storedRoles.asAdmin(caller, adminId -> registry.addSecret(clientId, adminId, ClientInfo.of(http)))
                 .map(secret -> Response.created(URI.create("/admin/clients/" + clientId + "/secrets/" + secret.id()))
                         .entity(secret).build());
     }
@@ -128,16 +126,8 @@ public class ClientAdminResource {
     @APIResponse(responseCode = "404", description = "not_found")
     public Uni<Response> deleteSecret(@PathParam("client_id") String clientId, @PathParam("secret_id") String secretId,
             @Context HttpServerRequest http) {
-        return asAdmin(() -> registry.deleteSecret(clientId, secretId, callerId(), ClientInfo.of(http)))
+        return storedRoles.asAdmin(caller, adminId -> registry.deleteSecret(clientId, secretId, adminId, ClientInfo.of(http)))
                 .map(ignored -> Response.noContent().build());
     }
 
-    /** The token's role got the caller here; the stored account must still say admin (API.md). */
-    private <T> Uni<T> asAdmin(Supplier<Uni<T>> action) {
-        return storedRoles.requireAdmin(caller).chain(ignored -> action.get());
-    }
-
-    private UUID callerId() {
-        return UUID.fromString(caller.getSubject());
-    }
 }
