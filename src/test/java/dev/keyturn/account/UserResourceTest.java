@@ -10,7 +10,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.keyturn.support.Api;
-import dev.keyturn.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** docs/api.md "GET /users/me" and "GET /users/{id}". */
@@ -47,7 +46,7 @@ class UserResourceTest {
     void anAdminReadsAnyUser() {
         Api.Account admin = newAccount();
         Api.Account bob = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
+        Api.makeAdmin(admin);
         String token = login(admin).accessToken();
         given().auth().oauth2(token).get("/users/" + bob.id()).then().statusCode(200).body("id", equalTo(bob.id()));
         given().auth().oauth2(token).get("/users/" + UUID.randomUUID()).then().statusCode(404).body("code", equalTo("not_found"));

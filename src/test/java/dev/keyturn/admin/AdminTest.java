@@ -34,7 +34,7 @@ class AdminTest {
     @BeforeEach
     void anAdmin() {
         admin = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
+        Api.makeAdmin(admin);
         adminToken = login(admin).accessToken();
     }
 

@@ -24,7 +24,7 @@ class CurrentRolesTest {
 
     private static Api.Account anAdmin() {
         Api.Account admin = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
+        Api.makeAdmin(admin);
         return admin;
     }
 

@@ -32,15 +32,9 @@ class ImportRaceTest {
     private static final int USERS = 200;
     private static final int IMPORTS = 8;
 
-    private static String admin() {
-        Api.Account admin = Api.newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
-        return Api.login(admin).accessToken();
-    }
-
     @Test
     void parallelImportsOfTheSameUsersInAnyOrderCreateEachOnceAndSignUpsRacingThemMeetOneAccount() {
-        String token = admin();
+        String token = Api.adminToken();
         String domain = Api.uniqueName("race") + ".example.com";
         String hash = TestHashes.plainBcrypt("2b", "imported passphrase of the race", 4);
         List<String> lines = new ArrayList<>();

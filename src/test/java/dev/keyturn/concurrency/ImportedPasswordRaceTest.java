@@ -41,9 +41,7 @@ class ImportedPasswordRaceTest {
 
     private static String admin() {
         if (adminToken == null) {
-            Api.Account admin = Api.newAccount();
-            Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
-            adminToken = Api.login(admin).accessToken();
+            adminToken = Api.adminToken();
         }
         return adminToken;
     }

@@ -52,12 +52,6 @@ class PasswordRaceTest {
         return tasks;
     }
 
-    private static String adminToken() {
-        Api.Account admin = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
-        return login(admin).accessToken();
-    }
-
     /** Which of the passwords the account could now have logs in, and with which status. */
     private static List<Integer> loginStatuses(Api.Account account) {
         List<Integer> statuses = new ArrayList<>();
@@ -107,7 +101,7 @@ class PasswordRaceTest {
 
     @Test
     void aDisableWinsOverPasswordChangesInFlight() {
-        String admin = adminToken();
+        String admin = Api.adminToken();
         Api.Account victim = newAccount();
         Api.Tokens session = login(victim);
 
@@ -127,9 +121,9 @@ class PasswordRaceTest {
 
     @Test
     void aDemotionWinsOverPasswordChangesInFlight() {
-        String admin = adminToken();
+        String admin = Api.adminToken();
         Api.Account demoted = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", demoted.id());
+        Api.makeAdmin(demoted);
         Api.Tokens session = login(demoted);
 
         List<Supplier<Integer>> tasks = changes(session.accessToken(), demoted.password());

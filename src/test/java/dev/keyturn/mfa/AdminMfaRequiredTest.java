@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.keyturn.support.Api;
-import dev.keyturn.support.Db;
 import dev.keyturn.support.Mfa;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -27,14 +26,10 @@ class AdminMfaRequiredTest {
         }
     }
 
-    private static void makeAdmin(Api.Account account) {
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", account.id());
-    }
-
     @Test
     void anAdminWithoutASecondFactorIsAskedForOne() {
         Api.Account admin = Api.newAccount();
-        makeAdmin(admin);
+        Api.makeAdmin(admin);
         String token = Api.login(admin).accessToken();
         given().auth().oauth2(token).get("/admin/users").then().statusCode(401)
                 .body("code", equalTo("insufficient_user_authentication"))
@@ -47,7 +42,7 @@ class AdminMfaRequiredTest {
     @Test
     void anAdminWithARecentSecondFactorIsServed() {
         Mfa.Enrolled enrolled = Mfa.accountWithTotp();
-        makeAdmin(enrolled.account());
+        Api.makeAdmin(enrolled.account());
         String token = Mfa.login(enrolled).accessToken();
         given().auth().oauth2(token).get("/admin/users").then().statusCode(200);
         given().auth().oauth2(token).get("/users/" + Api.newAccount().id()).then().statusCode(200);

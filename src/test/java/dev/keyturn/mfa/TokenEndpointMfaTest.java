@@ -1,6 +1,6 @@
 package dev.keyturn.mfa;
 
-import static dev.keyturn.support.OAuthClients.adminToken;
+import static dev.keyturn.support.Api.adminToken;
 import static dev.keyturn.support.OAuthClients.confidential;
 import static dev.keyturn.support.OAuthClients.password;
 import static dev.keyturn.support.OAuthClients.publicClient;

@@ -1,6 +1,6 @@
 package dev.keyturn.oauth;
 
-import static dev.keyturn.support.OAuthClients.adminToken;
+import static dev.keyturn.support.Api.adminToken;
 import static dev.keyturn.support.OAuthClients.register;
 import static dev.keyturn.support.OAuthClients.token;
 import static io.restassured.RestAssured.given;

@@ -1,6 +1,6 @@
 package dev.keyturn.oauth;
 
-import static dev.keyturn.support.OAuthClients.adminToken;
+import static dev.keyturn.support.Api.adminToken;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;

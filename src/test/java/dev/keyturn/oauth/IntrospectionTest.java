@@ -35,12 +35,6 @@ class IntrospectionTest {
     @ConfigProperty(name = "keyturn.tokens.audience")
     String audience;
 
-    private static String adminAccessToken() {
-        Api.Account admin = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
-        return login(admin).accessToken();
-    }
-
     private static Map<String, Object> answer(Response response) {
         return response.then().statusCode(200)
                 .contentType("application/json")
@@ -78,9 +72,9 @@ class IntrospectionTest {
         Api.Account account = newAccount();
         String token = login(account).refreshToken();
         Map<String, Object> claims = Jwts.claims(token);
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", account.id());
+        Api.makeAdmin(account);
 
-        Map<String, Object> answer = answer(introspectAs(adminAccessToken(), token));
+        Map<String, Object> answer = answer(introspectAs(Api.adminToken(), token));
 
         assertThat(answer).containsEntry("active", true)
                 .containsEntry("token_type", "refresh_token")

@@ -31,9 +31,7 @@ class InjectionTest {
 
     @BeforeEach
     void admin() {
-        Api.Account admin = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
-        adminToken = login(admin).accessToken();
+        adminToken = Api.adminToken();
     }
 
     private RequestSpecification asAdmin() {

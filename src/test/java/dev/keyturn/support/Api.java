@@ -60,8 +60,13 @@ public final class Api {
     /** A new account made admin in the database (as an operator would), logged in: its access token. */
     public static String adminToken() {
         Account admin = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
+        makeAdmin(admin);
         return login(admin).accessToken();
+    }
+
+    /** Gives the account the admin role in the database, as an operator would; its tokens say so from its next login. */
+    public static void makeAdmin(Account account) {
+        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", account.id());
     }
 
     public static Response login(String email, String password) {

@@ -20,13 +20,6 @@ public final class OAuthClients {
     public record Client(String clientId, String secret) {
     }
 
-    /** A new admin's access token; admins are users whose stored roles hold admin. */
-    public static String adminToken() {
-        Api.Account admin = Api.newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
-        return Api.login(admin).accessToken();
-    }
-
     public static Response register(String adminToken, Map<String, Object> body) {
         return given().auth().oauth2(adminToken).contentType(ContentType.JSON).body(body).post("/admin/clients");
     }

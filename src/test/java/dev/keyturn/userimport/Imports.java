@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.keyturn.account.hashes.TestHashes;
 import dev.keyturn.support.Api;
-import dev.keyturn.support.Db;
 import io.restassured.response.Response;
 
 /** Import bodies and calls, written once for the import tests. */
@@ -22,12 +21,6 @@ final class Imports {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Imports() {
-    }
-
-    static String adminToken() {
-        Api.Account admin = Api.newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", admin.id());
-        return Api.login(admin).accessToken();
     }
 
     /** A row with a unique username and an email under {@code domain}; {@code extra} adds the password fields. */

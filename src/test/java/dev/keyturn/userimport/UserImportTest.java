@@ -49,7 +49,7 @@ class UserImportTest {
     /** One admin for the class, made at first need (RestAssured knows the port only once a test runs). */
     private static String admin() {
         if (adminToken == null) {
-            adminToken = Imports.adminToken();
+            adminToken = Api.adminToken();
         }
         return adminToken;
     }
@@ -253,7 +253,7 @@ class UserImportTest {
         given().contentType(Imports.NDJSON).body(Imports.ndjson(rows)).post("/admin/users/import").then().statusCode(401);
 
         Api.Account demoted = Api.newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", demoted.id());
+        Api.makeAdmin(demoted);
         String demotedToken = Api.login(demoted).accessToken();
         Db.update("update users set roles = array['user'] where id = ?::uuid", demoted.id());
         post(demotedToken, rows).then().statusCode(403).body("code", equalTo("forbidden"));

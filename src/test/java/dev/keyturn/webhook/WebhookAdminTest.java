@@ -96,7 +96,7 @@ class WebhookAdminTest {
 
         // an admin demoted a moment ago still holds a token that says admin: his stored roles decide
         Api.Account demoted = newAccount();
-        Db.update("update users set roles = array['user','admin'] where id = ?::uuid", demoted.id());
+        Api.makeAdmin(demoted);
         String stale = login(demoted).accessToken();
         Db.update("update users set roles = array['user'] where id = ?::uuid", demoted.id());
         given().auth().oauth2(stale).contentType(ContentType.JSON).body(valid).post("/admin/webhooks").then().statusCode(403);
