@@ -19,7 +19,7 @@
 #   pid       print the PID
 #   reset-db  drop and re-create the database (Keyturn must be stopped); Flyway re-creates the schema at start
 # Environment: see bench/bench-env.sh (KEYTURN_BENCH_PORT, KEYTURN_BENCH_ALG=RS256|ES256, BENCH_DB, BENCH_DIR,
-# BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default those of Dockerfile.jvm: serial GC, 64-128 MiB heap, metaspace bound, thread priorities), KEYTURN_DB_POOL_SIZE (default 20).
+# BENCH_JAVA_HOME) and KEYTURN_JAVA_OPTS (JVM options, default those of Dockerfile.jvm: serial GC, 64-128 MiB heap, metaspace bound, C2-only compilation, native-heap trimming, thread priorities), KEYTURN_DB_POOL_SIZE (default 20).
 # KEYTURN_JAR runs another build (e.g. a copy of target/quarkus-app, to compare two builds side by side on two ports).
 # KEYTURN_NATIVE=path/to/keyturn-*-runner runs that native executable instead of the JVM (build it
 # with ./mvnw package -Dnative, deploy/README.md); KEYTURN_JAVA_OPTS does not apply to it, KEYTURN_NATIVE_OPTS (its
@@ -112,7 +112,7 @@ launch() {
     exec "$KEYTURN_NATIVE" ${KEYTURN_NATIVE_OPTS-}
   fi
   # shellcheck disable=SC2086
-  exec "$JAVA" ${KEYTURN_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError -XX:ThreadPriorityPolicy=1} -jar "$JAR"
+  exec "$JAVA" ${KEYTURN_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:-TieredCompilation -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -XX:ThreadPriorityPolicy=1} -jar "$JAR"
 }
 
 cmd_run() {

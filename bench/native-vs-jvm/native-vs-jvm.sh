@@ -21,15 +21,19 @@ J=${BENCH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 NATIVE=$(ls "$REPO"/target/keyturn-*-runner 2>/dev/null | head -1 || true)
 PGPID=$(head -1 /var/run/postgresql/15-main.pid 2>/dev/null || echo "")
 # What Dockerfile.jvm and bench/start-keyturn.sh give the JVM (keep in step with them).
-JVM_OPTS_SHIPPED=${JVM_OPTS_SHIPPED:--XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError}
+JVM_OPTS_SHIPPED=${JVM_OPTS_SHIPPED:--XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:-TieredCompilation -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError}
 mkdir -p "$OUT"
 log() { echo "[native-vs-jvm] $*" >&2; }
 
-# name port alg kind [java options]
+# name port alg kind [java options]. jvm-previous: the options shipped until 2026-12-07, without C2-only compilation
+# (-XX:-TieredCompilation) and native-heap trimming; jvm-previous-trim: with the trimming alone. The A/B behind the
+# shipped options (bench/README.md, "Native and JVM").
 instances=(
   "native 8091 RS256 native"
   "jvm-default 8092 RS256 jvm -XX:ThreadPriorityPolicy=1"
   "jvm-shipped 8093 RS256 jvm $JVM_OPTS_SHIPPED"
+  "jvm-previous 8090 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"
+  "jvm-previous-trim 8089 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError"
   "jvm-128m-g1 8094 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseG1GC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m"
   "jvm-96m-serial 8097 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx96m -XX:MaxMetaspaceSize=128m"
   "jvm-lean 8098 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms32m -Xmx96m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss512k"
