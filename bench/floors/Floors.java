@@ -7,10 +7,12 @@
 //   Argon2id verify at OWASP's 7 MiB/t=5 (Keyturn's and Keycloak's default) and 19 MiB/t=2 rows, p=1 (Bouncy Castle,
 //   memory blocks reused between hashes as account/hashes/Argon2Memory does)
 //   jose4j JWS RS256/ES256 sign + verify of a whole access token (library overhead on top of the primitive)
+//   RS256 and ES256 sign / verify by the Amazon Corretto Crypto Provider (AWS-LC), what the JVM build signs with
+//   (token/CryptoProvider; "accp")
 // Each is warmed up, then timed in rounds; reported: median wall ms/op, median CPU ms/op of this thread
 // (robust against other load on a shared machine: compare server CPU ms/request against it), min, rounds.
 //
-// Run: bench/floors/run.sh [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,argon2,jose4j]
+// Run: bench/floors/run.sh [--seconds 3] [--warmup 2] [--only rs256,es256,accp,hs256,bcrypt,argon2,jose4j]
 // (it resolves the jars with Maven and starts `java -cp <jars> Floors.java` on JDK 25).
 
 import java.lang.management.ManagementFactory;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
@@ -62,7 +65,7 @@ public class Floors {
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--warmup" -> warmup = Double.parseDouble(args[++i]);
                 case "--only" -> only = Set.of(args[++i].toLowerCase(Locale.ROOT).split(","));
-                case "-h", "--help" -> { System.out.println("Floors [--seconds 3] [--warmup 2] [--only rs256,es256,hs256,bcrypt,argon2,jose4j]"); return; }
+                case "-h", "--help" -> { System.out.println("Floors [--seconds 3] [--warmup 2] [--only rs256,es256,accp,hs256,bcrypt,argon2,jose4j]"); return; }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -74,46 +77,17 @@ public class Floors {
         List<Result> results = new ArrayList<>();
 
         if (only == null || only.contains("rs256")) {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            KeyPair rsa = g.generateKeyPair();
-            Signature s = Signature.getInstance("SHA256withRSA");
-            s.initSign(rsa.getPrivate());
-            s.update(signingInput);
-            byte[] sig = s.sign();
-            results.add(bench("RS256 sign (RSA-2048)", seconds, warmup, () -> {
-                Signature x = Signature.getInstance("SHA256withRSA");
-                x.initSign(rsa.getPrivate());
-                x.update(signingInput);
-                return x.sign()[0];
-            }));
-            results.add(bench("RS256 verify", seconds, warmup, () -> {
-                Signature x = Signature.getInstance("SHA256withRSA");
-                x.initVerify(rsa.getPublic());
-                x.update(signingInput);
-                return x.verify(sig) ? 1 : 0;
-            }));
+            signAndVerify(results, "RS256", "", null, signingInput, seconds, warmup);
         }
         if (only == null || only.contains("es256")) {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair ec = g.generateKeyPair();
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-            s.initSign(ec.getPrivate());
-            s.update(signingInput);
-            byte[] sig = s.sign();
-            results.add(bench("ES256 sign (P-256)", seconds, warmup, () -> {
-                Signature x = Signature.getInstance("SHA256withECDSAinP1363Format");
-                x.initSign(ec.getPrivate());
-                x.update(signingInput);
-                return x.sign()[0];
-            }));
-            results.add(bench("ES256 verify", seconds, warmup, () -> {
-                Signature x = Signature.getInstance("SHA256withECDSAinP1363Format");
-                x.initVerify(ec.getPublic());
-                x.update(signingInput);
-                return x.verify(sig) ? 1 : 0;
-            }));
+            signAndVerify(results, "ES256", "", null, signingInput, seconds, warmup);
+        }
+        if (only == null || only.contains("accp")) {
+            // What the JVM build signs with (token/CryptoProvider); the keys are ACCP's own, as the service holds them.
+            Provider accp = (Provider) Class.forName("com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider")
+                    .getField("INSTANCE").get(null);
+            signAndVerify(results, "RS256", ", ACCP", accp, signingInput, seconds, warmup);
+            signAndVerify(results, "ES256", ", ACCP", accp, signingInput, seconds, warmup);
         }
         if (only == null || only.contains("hs256")) {
             byte[] secret = new byte[32];
@@ -216,6 +190,38 @@ public class Floors {
         byte[] hash = new byte[32];
         generator.generateBytes("bench-pass-1".getBytes(StandardCharsets.UTF_8), hash);
         return hash;
+    }
+
+    /** One sign row and one verify row of RS256 (RSA-2048) or ES256 (P-256, JWS signature format), by the JDK or provider. */
+    static void signAndVerify(List<Result> results, String jws, String label, Provider provider, byte[] signingInput,
+            double seconds, double warmup) throws Exception {
+        boolean rsa = jws.equals("RS256");
+        String algorithm = rsa ? "SHA256withRSA" : "SHA256withECDSAinP1363Format";
+        KeyPairGenerator g = provider == null ? KeyPairGenerator.getInstance(rsa ? "RSA" : "EC")
+                : KeyPairGenerator.getInstance(rsa ? "RSA" : "EC", provider);
+        if (rsa) {
+            g.initialize(2048);
+        } else {
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+        }
+        KeyPair pair = g.generateKeyPair();
+        Op sign = () -> {
+            Signature x = provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
+            x.initSign(pair.getPrivate());
+            x.update(signingInput);
+            return x.sign()[0];
+        };
+        Signature s = provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
+        s.initSign(pair.getPrivate());
+        s.update(signingInput);
+        byte[] sig = s.sign();
+        results.add(bench(jws + " sign (" + (rsa ? "RSA-2048" : "P-256") + label + ")", seconds, warmup, sign));
+        results.add(bench(jws + " verify" + (label.isEmpty() ? "" : " (" + label.substring(2) + ")"), seconds, warmup, () -> {
+            Signature x = provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
+            x.initVerify(pair.getPublic());
+            x.update(signingInput);
+            return x.verify(sig) ? 1 : 0;
+        }));
     }
 
     /**

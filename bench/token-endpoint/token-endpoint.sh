@@ -14,9 +14,13 @@
 # (openssl rand) and never written to OUT_DIR. Needs PostgreSQL on 127.0.0.1:5432, curl, openssl, psql, Temurin 25.
 # About 17 minutes with the defaults (2 algorithms x 2 scenarios x 2 targets x 3 rounds of 5 + 20 s, pre-warm 30 s),
 # plus 2-4 minutes when Keycloak has to be started (the first time also fetched and its realm created).
+# A second Keyturn, keyturn-jdk, signs with the JDK's providers (KEYTURN_CRYPTO_PROVIDER=jdk) instead of ACCP, the JVM
+# default (token/CryptoProvider): same build, options and database (a replica), its own port, keys and log. The logs
+# must show who signs in each, or the run stops. KEYTURN_JDK=0 leaves it out (a third shorter).
 # Environment: ALGS ("RS256 ES256"), SCENARIOS (client_credentials,refresh_token), ROUNDS (3), DURATION (20s),
 # WARMUP (5s), PREWARM (30s), CONCURRENCY (16), KEEP_KEYCLOAK=1 (leave a Keycloak this script started running),
-# KT_PORT (8084), KT_BENCH_DIR (/tmp/keyturn-bench/token-endpoint), KT_DB (keyturn_bench_token), SHARED_BENCH.
+# KT_PORT (8084), KT_BENCH_DIR (/tmp/keyturn-bench/token-endpoint), KT_DB (keyturn_bench_token), KEYTURN_JDK (1),
+# KT_JDK_PORT (8085), KT_JDK_BENCH_DIR (/tmp/keyturn-bench/token-endpoint-jdk), SHARED_BENCH.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$PWD
@@ -30,6 +34,9 @@ ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-20s} WARMUP=${WARMUP:-5s} PREWARM=${PRE
 KT_PORT=${KT_PORT:-8084}
 export BENCH_DIR=${KT_BENCH_DIR:-/tmp/keyturn-bench/token-endpoint} BENCH_DB=${KT_DB:-keyturn_bench_token} \
   KEYTURN_BENCH_PORT=$KT_PORT KEYTURN_BENCH_URL=http://127.0.0.1:$KT_PORT
+KEYTURN_JDK=${KEYTURN_JDK:-1}
+KT_JDK_PORT=${KT_JDK_PORT:-8085}
+KT_JDK_DIR=${KT_JDK_BENCH_DIR:-/tmp/keyturn-bench/token-endpoint-jdk}
 KC_BASE=http://127.0.0.1:${KC_PORT:-8080}
 KC_REALM=${KC_REALM:-bench}
 PGPID=$(head -1 /var/run/postgresql/15-main.pid 2>/dev/null || echo "")
@@ -43,10 +50,22 @@ TOKEN_BENCH_KEYTURN_SECRET=$(openssl rand -hex 24)
 TOKEN_BENCH_KEYCLOAK_SECRET=$(openssl rand -hex 24)
 KEYTURN_CLIENTS='[{"client_id":"bench-svc","name":"Bench service","type":"confidential","grant_types":["client_credentials"],"scopes":["bench.read"],"client_secret":"'"$TOKEN_BENCH_KEYTURN_SECRET"'"},{"client_id":"bench-app","name":"Bench app","type":"public","grant_types":["password","refresh_token"],"scopes":[]}]'
 
+# keyturn_jdk CMD...: CMD with the environment of the second Keyturn (port, work directory, JDK providers)
+keyturn_jdk() {
+  BENCH_DIR=$KT_JDK_DIR KEYTURN_BENCH_PORT=$KT_JDK_PORT KEYTURN_BENCH_URL=http://127.0.0.1:$KT_JDK_PORT \
+    KEYTURN_CRYPTO_PROVIDER=jdk "$@"
+}
+# signer LOG EXPECTED: the provider a Keyturn's start-up log names (token/CryptoProvider); stops the run on another
+signer() {
+  local who; who=$(sed -n 's/.*Tokens are signed by \(.*\)$/\1/p' "$1" | tail -1)
+  case "$who" in "$2"*) echo "$who" ;; *) die "$1: tokens are signed by '${who:-?}', expected $2" ;; esac
+}
+
 kc_started=""
 cleanup() {
   set +e
   bench/start-keyturn.sh stop >/dev/null 2>&1
+  keyturn_jdk bench/start-keyturn.sh stop >/dev/null 2>&1
   if [ -n "$kc_started" ] && [ "${KEEP_KEYCLOAK:-}" != 1 ]; then "$KC" stop
   elif kc_ready; then kc_set_alg RS256 >/dev/null 2>&1; log "Keycloak left running, realm $KC_REALM back on RS256"; fi
 }
@@ -122,18 +141,29 @@ for alg in $ALGS; do
   log "=== $alg ==="
   kc_set_alg "$alg"
   bench/start-keyturn.sh stop >/dev/null 2>&1 || true
+  keyturn_jdk bench/start-keyturn.sh stop >/dev/null 2>&1 || true
   KTPID=$(KEYTURN_BENCH_ALG=$alg KEYTURN_CLIENTS=$KEYTURN_CLIENTS bench/start-keyturn.sh start)
   bench/seed.sh
   smoke keycloak "$KC_BASE/realms/$KC_REALM/protocol/openid-connect/token" "$TOKEN_BENCH_KEYCLOAK_SECRET" bench-cli user0001 "$alg"
   smoke keyturn "$KEYTURN_BENCH_URL/oauth/token" "$TOKEN_BENCH_KEYTURN_SECRET" bench-app user0001@bench.local "$alg"
-  echo "$alg: loadavg before $(cat /proc/loadavg); keyturn pid $KTPID" >> "$OUT/conditions.txt"
+  echo "$alg: keyturn pid $KTPID, tokens signed by $(signer "$BENCH_DIR/keyturn.log" AmazonCorrettoCryptoProvider)" >> "$OUT/conditions.txt"
+  jdk_target=()
+  if [ "$KEYTURN_JDK" = 1 ]; then
+    KTJPID=$(KEYTURN_BENCH_ALG=$alg KEYTURN_CLIENTS=$KEYTURN_CLIENTS keyturn_jdk bench/start-keyturn.sh start)
+    smoke keyturn-jdk "http://127.0.0.1:$KT_JDK_PORT/oauth/token" "$TOKEN_BENCH_KEYTURN_SECRET" bench-app user0001@bench.local "$alg"
+    echo "$alg: keyturn-jdk pid $KTJPID, tokens signed by $(signer "$KT_JDK_DIR/keyturn.log" "the JDK's providers")" >> "$OUT/conditions.txt"
+    jdk_target=(--target "name=keyturn-jdk,alg=$alg,token_url=http://127.0.0.1:$KT_JDK_PORT/oauth/token,pid=$KTJPID${PGPID:+,db_pid=$PGPID},cc_client=bench-svc,cc_secret_env=TOKEN_BENCH_KEYTURN_SECRET,rt_client=bench-app,user_format=user%04d@bench.local")
+  fi
+  echo "$alg: loadavg before $(cat /proc/loadavg)" >> "$OUT/conditions.txt"
   "$J" bench/token-endpoint/TokenBench.java \
     --target "name=keycloak,alg=$alg,token_url=$KC_BASE/realms/$KC_REALM/protocol/openid-connect/token,pid=$KCPID${PGPID:+,db_pid=$PGPID},cc_client=bench-svc,cc_secret_env=TOKEN_BENCH_KEYCLOAK_SECRET,rt_client=bench-cli,user_format=user%04d" \
     --target "name=keyturn,alg=$alg,token_url=$KEYTURN_BENCH_URL/oauth/token,pid=$KTPID${PGPID:+,db_pid=$PGPID},cc_client=bench-svc,cc_secret_env=TOKEN_BENCH_KEYTURN_SECRET,rt_client=bench-app,user_format=user%04d@bench.local" \
+    "${jdk_target[@]}" \
     --scenarios "$SCENARIOS" --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup "$WARMUP" --prewarm "$PREWARM" \
     --rounds "$ROUNDS" --out "$OUT/results.jsonl" > /dev/null
   echo "$alg: loadavg after $(cat /proc/loadavg)" >> "$OUT/conditions.txt"
   bench/start-keyturn.sh stop
+  [ "$KEYTURN_JDK" != 1 ] || keyturn_jdk bench/start-keyturn.sh stop
 done
 echo "elapsed: $(( $(date +%s) - t_start )) s" >> "$OUT/conditions.txt"
 

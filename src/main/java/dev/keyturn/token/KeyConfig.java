@@ -36,6 +36,9 @@ public interface KeyConfig {
     /** The HMAC secret (base64, at least 32 bytes) that signs refresh tokens; only this service knows it. */
     Optional<String> refreshTokenSecret();
 
+    /** {@code auto} (ACCP where it loads), {@code accp} (or no start) or {@code jdk}: see {@link CryptoProvider}. */
+    String cryptoProvider();
+
     /** dev and test generate keys that are missing; prod refuses to start without them. */
     boolean generateIfMissing();
 }

@@ -65,7 +65,7 @@ public class KeyRing {
     public record SigningKey(String kid, SignatureAlgorithm algorithm, PrivateKey key) {
     }
 
-    public KeyRing(KeyConfig config) {
+    public KeyRing(KeyConfig config, CryptoProvider crypto) {
         SignatureAlgorithm signingAlgorithm = ConfiguredKeys.algorithm(config.signingAlgorithm());
         boolean generate = config.generateIfMissing();
         List<String> missing = new ArrayList<>();
@@ -87,7 +87,8 @@ public class KeyRing {
             throw new IllegalStateException("KEYTURN_SIGNING_KEY is not a " + signingAlgorithm + " key");
         }
         ConfiguredKeys.requireMatchingPair(signing, signingAlgorithm, "KEYTURN_SIGNING_KEY");
-        this.current = new SigningKey(thumbprint(signing.getPublic()), signingAlgorithm, signing.getPrivate());
+        this.current = new SigningKey(thumbprint(signing.getPublic()), signingAlgorithm,
+                crypto.forSigning(signing.getPrivate()));
 
         Map<String, VerificationKey> keys = new LinkedHashMap<>();
         keys.put(current.kid(), new VerificationKey(current.kid(), signingAlgorithm, signing.getPublic()));
@@ -100,7 +101,7 @@ public class KeyRing {
                     "KEYTURN_NEXT_SIGNING_KEY");
             SignatureAlgorithm algorithm = ConfiguredKeys.algorithmOf(pair.getPublic());
             ConfiguredKeys.requireMatchingPair(pair, algorithm, "KEYTURN_NEXT_SIGNING_KEY");
-            this.next = new SigningKey(thumbprint(pair.getPublic()), algorithm, pair.getPrivate());
+            this.next = new SigningKey(thumbprint(pair.getPublic()), algorithm, crypto.forSigning(pair.getPrivate()));
             if (next.kid().equals(current.kid())) {
                 throw new IllegalStateException("KEYTURN_NEXT_SIGNING_KEY is the current signing key");
             }

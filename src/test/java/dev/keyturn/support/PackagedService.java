@@ -134,19 +134,29 @@ public final class PackagedService {
      */
     private static List<String> command() throws IOException {
         Path target = Path.of("target").toAbsolutePath();
-        Properties artifact = new Properties();
-        Path recorded = target.resolve("quarkus-artifact.properties");
-        if (Files.exists(recorded)) {
-            try (var in = Files.newInputStream(recorded)) {
-                artifact.load(in);
-            }
-        }
+        Properties artifact = artifact();
         if ("native".equals(artifact.getProperty("type"))) {
             return List.of(target.resolve(artifact.getProperty("path")).toString());
         }
         Path jar = target.resolve("quarkus-app").resolve("quarkus-run.jar");
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
                 jar.toString());
+    }
+
+    /** Whether the instances run the native executable rather than the JVM jar. */
+    public static boolean nativeExecutable() throws IOException {
+        return "native".equals(artifact().getProperty("type"));
+    }
+
+    private static Properties artifact() throws IOException {
+        Properties artifact = new Properties();
+        Path recorded = Path.of("target").toAbsolutePath().resolve("quarkus-artifact.properties");
+        if (Files.exists(recorded)) {
+            try (var in = Files.newInputStream(recorded)) {
+                artifact.load(in);
+            }
+        }
+        return artifact;
     }
 
     /** Starts the instance again, after {@link #stop()}, on the same port with the same environment. */

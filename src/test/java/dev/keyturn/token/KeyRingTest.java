@@ -56,10 +56,19 @@ class KeyRingTest {
             }
 
             @Override
+            public String cryptoProvider() {
+                return "auto";
+            }
+
+            @Override
             public boolean generateIfMissing() {
                 return false;
             }
         };
+    }
+
+    private static KeyRing ring(KeyConfig config) {
+        return new KeyRing(config, new CryptoProvider(config));
     }
 
     private static KeyPair rsa() throws Exception {
@@ -87,7 +96,7 @@ class KeyRingTest {
         KeyPair current = ec("secp256r1");
         KeyPair first = rsa();
         KeyPair second = ec("secp256r1");
-        KeyRing ring = new KeyRing(config("ES256", privatePem(current) + publicPem(current),
+        KeyRing ring = ring(config("ES256", privatePem(current) + publicPem(current),
                 publicPem(first), publicPem(second)));
 
         assertThat(ring.verificationKeys()).extracting(KeyRing.VerificationKey::kid).containsExactly(
@@ -104,8 +113,8 @@ class KeyRingTest {
         String nextPem = privatePem(next) + publicPem(next);
         String inAnHour = Instant.now().plusSeconds(3600).toString();
         String aSecondAgo = Instant.now().minusSeconds(1).toString();
-        KeyRing before = new KeyRing(withNextKey("RS256", privatePem(current), nextPem, inAnHour));
-        KeyRing after = new KeyRing(withNextKey("RS256", privatePem(current), nextPem, aSecondAgo));
+        KeyRing before = ring(withNextKey("RS256", privatePem(current), nextPem, inAnHour));
+        KeyRing after = ring(withNextKey("RS256", privatePem(current), nextPem, aSecondAgo));
 
         String currentKid = KeyRing.thumbprint(current.getPublic());
         String nextKid = KeyRing.thumbprint(next.getPublic());
@@ -125,16 +134,16 @@ class KeyRingTest {
         KeyPair current = rsa();
         String nextPem = privatePem(rsa());
         String now = Instant.now().toString();
-        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), nextPem, null)))
+        assertThatThrownBy(() -> ring(withNextKey("RS256", privatePem(current), nextPem, null)))
                 .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY_FROM");
-        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), null, now)))
+        assertThatThrownBy(() -> ring(withNextKey("RS256", privatePem(current), null, now)))
                 .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY");
-        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), privatePem(current), now)))
+        assertThatThrownBy(() -> ring(withNextKey("RS256", privatePem(current), privatePem(current), now)))
                 .hasMessageContaining("is the current signing key");
-        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), nextPem, "next tuesday")))
+        assertThatThrownBy(() -> ring(withNextKey("RS256", privatePem(current), nextPem, "next tuesday")))
                 .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY_FROM must be an ISO-8601 instant");
         // a broken next key is reported under its own variable, not the current key's
-        assertThatThrownBy(() -> new KeyRing(withNextKey("RS256", privatePem(current), publicPem(rsa()), now)))
+        assertThatThrownBy(() -> ring(withNextKey("RS256", privatePem(current), publicPem(rsa()), now)))
                 .hasMessageContaining("KEYTURN_NEXT_SIGNING_KEY holds no PKCS#8 private key");
     }
 
@@ -142,7 +151,7 @@ class KeyRingTest {
     void anOldSigningKeyPemIsAcceptedButOnlyItsPublicKeyIsRead() throws Exception {
         KeyPair old = ec("secp256r1");
         KeyPair current = rsa();
-        KeyRing ring = new KeyRing(config("RS256", privatePem(current), privatePem(old) + publicPem(old)));
+        KeyRing ring = ring(config("RS256", privatePem(current), privatePem(old) + publicPem(old)));
 
         assertThat(ring.verificationKey(KeyRing.thumbprint(old.getPublic()))).isPresent();
     }
@@ -150,7 +159,7 @@ class KeyRingTest {
     @Test
     void aPreviousEntryWithoutAPublicKeyIsRefused() throws Exception {
         KeyPair current = rsa();
-        assertThatThrownBy(() -> new KeyRing(config("RS256", privatePem(current), privatePem(rsa()))))
+        assertThatThrownBy(() -> ring(config("RS256", privatePem(current), privatePem(rsa()))))
                 .hasMessageContaining("KEYTURN_PREVIOUS_VERIFICATION_KEYS holds no PUBLIC KEY");
     }
 
@@ -158,14 +167,14 @@ class KeyRingTest {
     void aSigningPemWithTheWrongPublicKeyIsRefused() throws Exception {
         KeyPair current = ec("secp256r1");
         KeyPair other = ec("secp256r1");
-        assertThatThrownBy(() -> new KeyRing(config("ES256", privatePem(current) + publicPem(other))))
+        assertThatThrownBy(() -> ring(config("ES256", privatePem(current) + publicPem(other))))
                 .hasMessageContaining("does not belong to the private key");
     }
 
     @Test
     void ecKeysMustBeOnP256() throws Exception {
         KeyPair current = rsa();
-        assertThatThrownBy(() -> new KeyRing(config("RS256", privatePem(current), publicPem(ec("secp384r1")))))
+        assertThatThrownBy(() -> ring(config("RS256", privatePem(current), publicPem(ec("secp384r1")))))
                 .hasMessageContaining("P-256");
     }
 
@@ -191,11 +200,16 @@ class KeyRingTest {
         public Optional<String> nextSigningKeyFrom() {
             return Optional.empty();
         }
+
+        @Override
+        public String cryptoProvider() {
+            return "auto";
+        }
     }
 
     @Test
     void withoutKeysAndWithoutGenerationItRefusesToStartNamingTheVariables() {
-        assertThatThrownBy(() -> new KeyRing(new Missing(Optional.empty(), Optional.empty(), false)))
+        assertThatThrownBy(() -> ring(new Missing(Optional.empty(), Optional.empty(), false)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("KEYTURN_SIGNING_KEY")
                 .hasMessageContaining("KEYTURN_REFRESH_TOKEN_SECRET");
@@ -203,13 +217,13 @@ class KeyRingTest {
 
     @Test
     void aShortRefreshSecretIsRefused() {
-        assertThatThrownBy(() -> new KeyRing(new Missing(Optional.empty(), Optional.of("c2hvcnQ="), true)))
+        assertThatThrownBy(() -> ring(new Missing(Optional.empty(), Optional.of("c2hvcnQ="), true)))
                 .hasMessageContaining("at least 32 bytes");
     }
 
     @Test
     void generatedKeysAreNamedByTheirThumbprint() {
-        KeyRing ring = new KeyRing(new Missing(Optional.empty(), Optional.empty(), true));
+        KeyRing ring = ring(new Missing(Optional.empty(), Optional.empty(), true));
         assertThat(ring.signing().kid()).isEqualTo(KeyRing.thumbprint(ring.verificationKeys().get(0).key()));
         assertThat(ring.verificationKeys()).hasSize(1);
     }
