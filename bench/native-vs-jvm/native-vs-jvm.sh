@@ -6,7 +6,8 @@
 # -DskipTests), PostgreSQL on 127.0.0.1:5432 and ../shared/bench. Each instance runs the prod profile on its own port,
 # database and work directory (bench/start-keyturn.sh); rate limits off. About 20 minutes on 2 cores.
 # Instances: native, native-premigrated (the same executable with KEYTURN_MIGRATE_AT_START=false, as replicas run when a
-# Job migrates the schema once per release), the JVM variants, and ES256 ones.
+# Job migrates the schema once per release), the JVM variants, and ES256 ones. NATIVE (default target/keyturn-*-runner)
+# names the native executable; native-b is a second one, NATIVE_B, for an A/B of two native builds in one run.
 # Environment: LOGIN (1; 0 skips the login runs), ROUNDS (2), DURATION (10s), WARMUP (4s), PREWARM (15s), CONCURRENCY (16), JVM_OPTS_SHIPPED (the
 # images' defaults, below), STARTS (5), STARTUP (the instances whose start-up is timed: "native jvm-shipped
 # jvm-default"; empty skips that part), ONLY (instance names to run, e.g. "jvm-default jvm-shipped"; default all, and
@@ -18,7 +19,8 @@ REPO=$PWD
 OUT=${1:-/tmp/keyturn-bench/native-vs-jvm}
 SHARED=${SHARED_BENCH:-$REPO/../shared/bench}
 J=${BENCH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-NATIVE=$(ls "$REPO"/target/keyturn-*-runner 2>/dev/null | head -1 || true)
+NATIVE=${NATIVE:-$(ls "$REPO"/target/keyturn-*-runner 2>/dev/null | head -1 || true)}
+NATIVE_B=${NATIVE_B:-}
 PGPID=$(head -1 /var/run/postgresql/15-main.pid 2>/dev/null || echo "")
 # What Dockerfile.jvm and bench/start-keyturn.sh give the JVM (keep in step with them).
 JVM_OPTS_SHIPPED=${JVM_OPTS_SHIPPED:--XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:-TieredCompilation -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError}
@@ -38,6 +40,7 @@ instances=(
   "jvm-96m-serial 8097 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms64m -Xmx96m -XX:MaxMetaspaceSize=128m"
   "jvm-lean 8098 RS256 jvm -XX:ThreadPriorityPolicy=1 -XX:+UseSerialGC -Xms32m -Xmx96m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss512k"
   "native-premigrated 8099 RS256 native"
+  "native-b 8088 RS256 native-b"
   "native-es256 8095 ES256 native"
   "jvm-shipped-es256 8096 ES256 jvm $JVM_OPTS_SHIPPED"
 )
@@ -47,6 +50,7 @@ for i in "${instances[@]}"; do
   set -- $i
   if [ -n "${ONLY:-}" ]; then [[ " $ONLY " == *" $1 "* ]] || continue
   elif [ "$4" = native ] && [ -z "$NATIVE" ]; then log "no native executable in target/: skipping $1"; continue; fi
+  if [ "$4" = native-b ] && [ -z "$NATIVE_B" ]; then [ -z "${ONLY:-}" ] || log "NATIVE_B is not set: skipping $1"; continue; fi
   selected+=("$i")
 done
 instances=("${selected[@]}")
@@ -54,7 +58,11 @@ instances=("${selected[@]}")
 env_of() { # name port alg kind opts... -> variables for start-keyturn.sh
   local name=$1 port=$2 alg=$3 kind=$4; shift 4
   echo "BENCH_DIR=/tmp/keyturn-bench/$name KEYTURN_BENCH_PORT=$port KEYTURN_BENCH_ALG=$alg BENCH_DB=keyturn_bench_${name//-/_} KEYTURN_BUILD=never"
-  if [ "$kind" = native ]; then echo "KEYTURN_NATIVE=$NATIVE"; else echo "KEYTURN_JAVA_OPTS='$*'"; fi
+  case $kind in
+    native) echo "KEYTURN_NATIVE=$NATIVE" ;;
+    native-b) echo "KEYTURN_NATIVE=$NATIVE_B" ;;
+    *) echo "KEYTURN_JAVA_OPTS='$*'" ;;
+  esac
   # a replica whose schema a release's Job migrated (deploy/README.md, "Schema migrations"): no Flyway at its start
   case $name in *-premigrated) echo "KEYTURN_MIGRATE_AT_START=false" ;; esac
 }
@@ -66,7 +74,7 @@ stop_all() { for i in "${instances[@]}"; do with_env "$i" bench/start-keyturn.sh
 trap stop_all EXIT
 
 { echo "date: $(date -u +%FT%TZ)"; echo "nproc: $(nproc)"; echo "loadavg before: $(cat /proc/loadavg)";
-  echo "native: $NATIVE"; echo "java: $("$J" -version 2>&1 | tail -1)"; echo "jvm-shipped options: $JVM_OPTS_SHIPPED"; } | tee "$OUT/conditions.txt"
+  echo "native: $NATIVE"; [ -z "$NATIVE_B" ] || echo "native-b: $NATIVE_B"; echo "java: $("$J" -version 2>&1 | tail -1)"; echo "jvm-shipped options: $JVM_OPTS_SHIPPED"; } | tee "$OUT/conditions.txt"
 
 # 1. start-up: 5 cold starts each, the command execs straight into the server (no build, database already made)
 for i in "${instances[@]}"; do
@@ -93,7 +101,7 @@ for i in "${instances[@]}"; do
   echo "$1 RSS after ready+seed: $(( $(awk '/^VmRSS:/{print $2}' /proc/$(pid_of "$1")/status) / 1024 )) MiB" | tee -a "$OUT/conditions.txt"
   target=(--target "ours,name=$1,base=http://127.0.0.1:$2,pid=$(pid_of "$1")${PGPID:+,db_pid=$PGPID}")
   if [ "$3" = ES256 ]; then es+=("${target[@]}"); else rs+=("${target[@]}"); fi
-  case $1 in native|jvm-shipped) login+=("${target[@]}") ;; esac
+  case $1 in native|native-b|jvm-shipped) login+=("${target[@]}") ;; esac
 done
 common=(--concurrency "${CONCURRENCY:-16}" --duration "${DURATION:-10s}" --warmup "${WARMUP:-4s}" --prewarm "${PREWARM:-15s}"
   --rounds "${ROUNDS:-2}" --out "$OUT/authbench.jsonl")
