@@ -13,6 +13,9 @@
 #   exec      like run, without making or checking the database, keys and build first (a start must have made
 #             them): execs straight into the server, so that startup.sh times the server alone. The native
 #             executable is ready in less time than the psql calls of `run` take.
+#   env       print the environment, directory and command line that exec gives the server, as shell commands, for a
+#             start-up measurement without this script in it: eval "$(bench/start-keyturn.sh env)", then "$@" is the
+#             server (../shared/bench/startup.sh ... -- "$@")
 #   stop      SIGTERM to the PID this script started, SIGKILL after 30 s
 #   restart   stop, then start
 #   status    running or not, and the URL
@@ -85,6 +88,24 @@ ensure_build() {
 # Runs Keyturn with the benchmark environment. It execs java: call it in a subshell or background job
 # (whose PID then is java's), or as the last thing this script does.
 launch() {
+  launch_env
+  launch_command
+  exec "${server_command[@]}"
+}
+
+# The server's command line, in server_command: the native executable, or java with the images' options.
+launch_command() {
+  if [ -n "${KEYTURN_NATIVE:-}" ]; then
+    # shellcheck disable=SC2206
+    server_command=("$KEYTURN_NATIVE" ${KEYTURN_NATIVE_OPTS-})
+  else
+    # shellcheck disable=SC2206
+    server_command=("$JAVA" ${KEYTURN_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:-TieredCompilation -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -XX:ThreadPriorityPolicy=1} -jar "$JAR")
+  fi
+}
+
+# The environment and working directory that launch gives the server.
+launch_env() {
   # Only the KEYTURN_* lines the key script printed: algorithm, key file, refresh-token secret.
   key_env=$(grep -E '^KEYTURN_[A-Z_]+=' "$KEY_DIR/keys.env")
   cd "$REPO_ROOT"
@@ -107,12 +128,6 @@ launch() {
       RESEND_PER_IP REFRESH_PER_SESSION; do
     export "KEYTURN_RATE_LIMIT_$limit=$(printenv "KEYTURN_RATE_LIMIT_$limit" || echo 0)"
   done
-  if [ -n "${KEYTURN_NATIVE:-}" ]; then
-    # shellcheck disable=SC2086
-    exec "$KEYTURN_NATIVE" ${KEYTURN_NATIVE_OPTS-}
-  fi
-  # shellcheck disable=SC2086
-  exec "$JAVA" ${KEYTURN_JAVA_OPTS--XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:-TieredCompilation -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -XX:ThreadPriorityPolicy=1} -jar "$JAR"
 }
 
 cmd_run() {
@@ -126,6 +141,23 @@ cmd_exec() {
   KEY_DIR="$BENCH_DIR/keys-$(echo "$KEYTURN_BENCH_ALG" | tr '[:upper:]' '[:lower:]')"
   [ -f "$KEY_DIR/keys.env" ] || bench_die "no keys in $KEY_DIR: run bench/start-keyturn.sh start once first"
   launch
+}
+
+# Prints what exec gives the server, as shell commands (cd, exports, and set -- with the server's command line), so that a
+# start-up measurement execs the server itself, without the ~20 ms of this script: eval "$(bench/start-keyturn.sh env)";
+# then "$@" is the server.
+cmd_env() {
+  KEY_DIR="$BENCH_DIR/keys-$(echo "$KEYTURN_BENCH_ALG" | tr '[:upper:]' '[:lower:]')"
+  [ -f "$KEY_DIR/keys.env" ] || bench_die "no keys in $KEY_DIR: run bench/start-keyturn.sh start once first"
+  local before
+  before=$(env -0 | sort -z | tr '\0' '\n')
+  launch_env
+  printf 'cd %q\n' "$PWD"
+  comm -13 <(echo "$before") <(env -0 | sort -z | tr '\0' '\n') | while IFS= read -r line; do
+    case $line in [A-Za-z_]*=*) printf 'export %s=%q\n' "${line%%=*}" "${line#*=}" ;; esac
+  done
+  launch_command
+  printf 'set --'; printf ' %q' "${server_command[@]}"; echo
 }
 
 cmd_start() {
@@ -193,6 +225,7 @@ case "${1:-start}" in
   start) cmd_start ;;
   run) cmd_run ;;
   exec) cmd_exec ;;
+  env) cmd_env ;;
   stop) cmd_stop ;;
   restart) cmd_stop; cmd_start ;;
   status) if p=$(running_pid); then echo "running pid $p $KEYTURN_BENCH_URL"; else echo "not running"; exit 1; fi ;;
