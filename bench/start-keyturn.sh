@@ -58,8 +58,19 @@ vacuum_if_autovacuum_off() {
   fi
 }
 
-ensure_keys() {
+# The keys of KEYTURN_BENCH_ALG live in KEY_DIR, one directory per algorithm.
+set_key_dir() {
   KEY_DIR="$BENCH_DIR/keys-$(echo "$KEYTURN_BENCH_ALG" | tr '[:upper:]' '[:lower:]')"
+}
+
+# For exec and env, which make nothing: a start must have generated the keys.
+require_keys() {
+  set_key_dir
+  [ -f "$KEY_DIR/keys.env" ] || bench_die "no keys in $KEY_DIR: run bench/start-keyturn.sh start once first"
+}
+
+ensure_keys() {
+  set_key_dir
   if [ ! -f "$KEY_DIR/signing-key.pem" ] || [ ! -f "$KEY_DIR/keys.env" ]; then
     mkdir -p "$KEY_DIR"
     "$REPO_ROOT/scripts/generate-keys.sh" "$KEY_DIR" "$KEYTURN_BENCH_ALG" > "$KEY_DIR/keys.env.tmp"
@@ -138,8 +149,7 @@ cmd_run() {
 }
 
 cmd_exec() {
-  KEY_DIR="$BENCH_DIR/keys-$(echo "$KEYTURN_BENCH_ALG" | tr '[:upper:]' '[:lower:]')"
-  [ -f "$KEY_DIR/keys.env" ] || bench_die "no keys in $KEY_DIR: run bench/start-keyturn.sh start once first"
+  require_keys
   launch
 }
 
@@ -147,8 +157,7 @@ cmd_exec() {
 # start-up measurement execs the server itself, without the ~20 ms of this script: eval "$(bench/start-keyturn.sh env)";
 # then "$@" is the server.
 cmd_env() {
-  KEY_DIR="$BENCH_DIR/keys-$(echo "$KEYTURN_BENCH_ALG" | tr '[:upper:]' '[:lower:]')"
-  [ -f "$KEY_DIR/keys.env" ] || bench_die "no keys in $KEY_DIR: run bench/start-keyturn.sh start once first"
+  require_keys
   local before
   before=$(env -0 | sort -z | tr '\0' '\n')
   launch_env

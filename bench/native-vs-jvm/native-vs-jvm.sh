@@ -73,10 +73,12 @@ pid_of() { cat "/tmp/keyturn-bench/$1/keyturn.pid"; }
 # Every instance stays up for the ABBA rounds, each with its pool and two LISTEN connections, next to Keycloak's pool:
 # beyond max_connections, the last ones started get 503s ("too many clients", db/PoolWarmup's warning) and so does
 # Keycloak, and the run measures that instead. ~20 connections for Keycloak at c=16.
-max_connections=$(psql -X -h "${BENCH_PGHOST:-127.0.0.1}" -p "${BENCH_PGPORT:-5432}" -U "${BENCH_PGUSER:-postgres}" -d postgres -tAc 'show max_connections' 2>/dev/null || echo 0)
-needed=$(( ${#instances[@]} * (${KEYTURN_DB_POOL_SIZE:-20} + 2) + ${KEYCLOAK:+20} + 0 ))
+max_connections=$(. bench/bench-env.sh && BENCH_PSQL_DB=postgres bench_psql -tAc 'show max_connections' 2>/dev/null || echo 0)
+keycloak_connections=0
+[ "${KEYCLOAK:-}" != 1 ] || keycloak_connections=20
+needed=$(( ${#instances[@]} * (${KEYTURN_DB_POOL_SIZE:-20} + 2) + keycloak_connections ))
 if [ "$max_connections" -gt 0 ] && [ "$needed" -gt "$max_connections" ]; then
-  log "ERROR: ${#instances[@]} instances x (pool ${KEYTURN_DB_POOL_SIZE:-20} + 2)${KEYCLOAK:+ + about 20 for Keycloak} = $needed connections, PostgreSQL allows $max_connections: run fewer at once (ONLY=...) or set KEYTURN_DB_POOL_SIZE"
+  log "ERROR: ${#instances[@]} instances x (pool ${KEYTURN_DB_POOL_SIZE:-20} + 2) + $keycloak_connections for Keycloak = $needed connections, PostgreSQL allows $max_connections: run fewer at once (ONLY=...) or set KEYTURN_DB_POOL_SIZE"
   exit 2
 fi
 
@@ -98,7 +100,7 @@ for i in "${instances[@]}"; do
   ( eval "$(with_env "$i" bench/start-keyturn.sh env)"
     "$SHARED/startup.sh" -n "${STARTS:-5}" -i 10 -l "$OUT/startup-$name.log" "http://127.0.0.1:$port/q/health/ready" -- "$@"
   ) > "$OUT/startup-$name.jsonl"
-  tail -1 "$OUT/startup-$1.jsonl" >&2
+  tail -1 "$OUT/startup-$name.jsonl" >&2
 done
 
 # 2. throughput and RSS under load: every instance up, seeded, then AuthBench round-robin (ABBA)
