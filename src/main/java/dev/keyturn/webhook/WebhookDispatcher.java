@@ -55,6 +55,12 @@ public class WebhookDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     private static final long RECONNECT_DELAY_MS = 1000;
+    /**
+     * The LISTEN connection in the SQL client's metrics: {@code postgresql_*{clientName="webhook-listener"}}, as the
+     * revocation listener's. Without a name its meters came out as {@code m__*{clientName="<default>"}}, beside the
+     * request pool's.
+     */
+    static final String LISTEN_METRICS_NAME = "postgresql|webhook-listener";
 
     /**
      * Due messages of enabled endpoints: at most $2 of one endpoint and $1 in all, endpoints in random order; leased
@@ -122,7 +128,8 @@ public class WebhookDispatcher {
         this.retries = new RetrySchedule(config.retryBaseDelay(), config.retryMaxDelay(), config.retryPeriod());
         this.leaseMillis = config.timeout().multipliedBy(2).plusSeconds(5).toMillis();
         this.listenOptions = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username)
-                .setPassword(password.orElse("")));
+                .setPassword(password.orElse("")))
+                .setMetricsName(LISTEN_METRICS_NAME);
         if (config.concurrency() < 1 || config.pollInterval().toMillis() < 10) {
             throw new IllegalArgumentException("KEYTURN_WEBHOOK_CONCURRENCY must be at least 1 and"
                     + " KEYTURN_WEBHOOK_POLL_INTERVAL at least 10 ms");

@@ -5,7 +5,9 @@ import static dev.keyturn.support.Api.newAccount;
 import static dev.keyturn.support.Api.refresh;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -124,5 +126,16 @@ class MetricsTest {
         assertThat(Metrics.names()).doesNotContain("postgresql_queue_size", "postgresql_current")
                 .contains("sql_pool_active", "sql_pool_idle", "sql_pool_queue_size", "postgresql_processing_seconds_count");
         assertThat(Metrics.value(samples, "sql_pool_idle") + Metrics.value(samples, "sql_pool_active")).isPositive();
+    }
+
+    @Test
+    void eachListenConnectionHasItsOwnClientNameAndNoMeterIsUnnamed() {
+        // each LISTEN connection counts its LISTEN statement once it has connected, soon after the start
+        for (String listener : new String[] { "revocation-listener", "webhook-listener" }) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Metrics.value(Metrics.scrape(),
+                    "postgresql_completed_total", "clientName=\"" + listener + "\"")).as(listener).isPositive());
+        }
+        assertThat(Metrics.names()).as("a SQL client without a metrics name exports m__* meters")
+                .noneMatch(name -> name.startsWith("m__"));
     }
 }
