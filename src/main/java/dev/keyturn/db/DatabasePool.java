@@ -1,6 +1,7 @@
 package dev.keyturn.db;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Singleton;
@@ -25,13 +26,22 @@ public class DatabasePool implements PgPoolCreator {
     private final Duration connectTimeout;
     private final Duration acquireTimeout;
     private final int maxWaitQueueSize;
+    private final String url;
+    private final String username;
+    private final String password;
 
     public DatabasePool(@ConfigProperty(name = "keyturn.db.connect-timeout") Duration connectTimeout,
             @ConfigProperty(name = "keyturn.db.acquire-timeout") Duration acquireTimeout,
-            @ConfigProperty(name = "keyturn.db.max-wait-queue-size") int maxWaitQueueSize) {
+            @ConfigProperty(name = "keyturn.db.max-wait-queue-size") int maxWaitQueueSize,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") String username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.connectTimeout = connectTimeout;
         this.acquireTimeout = acquireTimeout;
         this.maxWaitQueueSize = maxWaitQueueSize;
+        this.url = url;
+        this.username = username;
+        this.password = password.orElse("");
     }
 
     @Override
@@ -47,8 +57,15 @@ public class DatabasePool implements PgPoolCreator {
         return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), pool);
     }
 
-    /** The same connect timeout for connections made outside the pool (the LISTEN connection). */
-    public PgConnectOptions bounded(PgConnectOptions options) {
-        return options.setConnectTimeout((int) connectTimeout.toMillis());
+    /**
+     * A LISTEN connection beside the pool (see {@link ListenerConnections}): the pool's database and credentials, its
+     * connect timeout, and a client name of its own in the SQL client's metrics,
+     * {@code postgresql_*{clientName="<clientName>"}} beside the pool's {@code clientName="<default>"}. Without a name
+     * the client exported its meters as {@code m__*{clientName="<default>"}}.
+     */
+    public PgConnectOptions listenConnection(String clientName) {
+        return PgConnectOptions.fromUri(url).setUser(username).setPassword(password)
+                .setConnectTimeout((int) connectTimeout.toMillis())
+                .setMetricsName("postgresql|" + clientName);
     }
 }

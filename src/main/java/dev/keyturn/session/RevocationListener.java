@@ -1,7 +1,6 @@
 package dev.keyturn.session;
 
 import java.time.OffsetDateTime;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -9,7 +8,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.keyturn.token.RevokedSessions;
@@ -40,11 +38,6 @@ public class RevocationListener {
 
     private static final Logger LOG = Logger.getLogger(RevocationListener.class);
     private static final long RECONNECT_DELAY_MS = 1000;
-    /**
-     * This connection in the SQL client's metrics: {@code postgresql_*{clientName="revocation-listener"}}, beside the
-     * request pool's {@code clientName="<default>"}. Without a name, its meters were exported as {@code m__*}.
-     */
-    static final String METRICS_NAME = "postgresql|revocation-listener";
 
     private final Vertx vertx;
     private final Pool pool;
@@ -56,16 +49,12 @@ public class RevocationListener {
     private volatile boolean stopped;
 
     public RevocationListener(Vertx vertx, Pool pool, RevokedSessions revokedSessions, DatabasePool databasePool,
-            ListenerConnections listeners,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String username,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+            ListenerConnections listeners) {
         this.vertx = vertx;
         this.pool = pool;
         this.revokedSessions = revokedSessions;
         this.listeners = listeners;
-        this.options = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username).setPassword(password.orElse("")))
-                .setMetricsName(METRICS_NAME);
+        this.options = databasePool.listenConnection("revocation-listener");
     }
 
     void start(@Observes StartupEvent event) {

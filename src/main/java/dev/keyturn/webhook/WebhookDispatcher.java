@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,7 +15,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.keyturn.db.DatabasePool;
@@ -55,12 +53,6 @@ public class WebhookDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     private static final long RECONNECT_DELAY_MS = 1000;
-    /**
-     * The LISTEN connection in the SQL client's metrics: {@code postgresql_*{clientName="webhook-listener"}}, as the
-     * revocation listener's. Without a name its meters came out as {@code m__*{clientName="<default>"}}, beside the
-     * request pool's.
-     */
-    static final String LISTEN_METRICS_NAME = "postgresql|webhook-listener";
 
     /**
      * Due messages of enabled endpoints: at most $2 of one endpoint and $1 in all, endpoints in random order; leased
@@ -115,10 +107,7 @@ public class WebhookDispatcher {
     private volatile CompletableFuture<Void> firstAttempt;
 
     public WebhookDispatcher(Vertx vertx, Pool pool, WebhookSender sender, WebhookConfig config,
-            DatabasePool databasePool, ListenerConnections listeners, WebhookMetrics metrics,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String username,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+            DatabasePool databasePool, ListenerConnections listeners, WebhookMetrics metrics) {
         this.vertx = vertx;
         this.pool = pool;
         this.sender = sender;
@@ -127,9 +116,7 @@ public class WebhookDispatcher {
         this.metrics = metrics;
         this.retries = new RetrySchedule(config.retryBaseDelay(), config.retryMaxDelay(), config.retryPeriod());
         this.leaseMillis = config.timeout().multipliedBy(2).plusSeconds(5).toMillis();
-        this.listenOptions = databasePool.bounded(PgConnectOptions.fromUri(url).setUser(username)
-                .setPassword(password.orElse("")))
-                .setMetricsName(LISTEN_METRICS_NAME);
+        this.listenOptions = databasePool.listenConnection("webhook-listener");
         if (config.concurrency() < 1 || config.pollInterval().toMillis() < 10) {
             throw new IllegalArgumentException("KEYTURN_WEBHOOK_CONCURRENCY must be at least 1 and"
                     + " KEYTURN_WEBHOOK_POLL_INTERVAL at least 10 ms");
