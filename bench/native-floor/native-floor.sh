@@ -11,6 +11,7 @@
 # Environment: STARTS (5), VARIANTS ("rest stack extensions").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/bench-env.sh
 REPO=$PWD
 OUT=${1:-/tmp/keyturn-bench/native-floor}
 SHARED=${SHARED_BENCH:-$REPO/../shared/bench}
@@ -18,27 +19,26 @@ NATIVE=${NATIVE:-$(ls "$REPO"/target/keyturn-*-runner 2>/dev/null | head -1 || t
 VARIANTS=${VARIANTS:-rest stack extensions}
 STARTS=${STARTS:-5}
 mkdir -p "$OUT"
-log() { echo "[native-floor] $*" >&2; }
-[ -x "${NATIVE:-}" ] || { log "no native Keyturn executable: build it (./mvnw package -Dnative) or set NATIVE"; exit 1; }
+[ -x "${NATIVE:-}" ] || bench_die "no native Keyturn executable: build it (./mvnw package -Dnative) or set NATIVE"
 
 profiles() { case $1 in rest) echo "" ;; stack) echo "-Pstack" ;; extensions) echo "-Pstack,extensions" ;;
-  *) log "unknown variant $1"; exit 1 ;; esac; }
+  *) bench_die "unknown variant $1" ;; esac; }
+for v in $VARIANTS; do profiles "$v" >/dev/null; done # an unknown variant stops here, not inside $(...) below
 
 graal=$(scripts/native-toolchain.sh)
 for v in $VARIANTS; do
   [ -x "$OUT/$v" ] && [ "${FLOOR_REBUILD:-}" != 1 ] && continue
-  log "building $v natively ($(profiles "$v"))"
+  bench_log "building $v natively ($(profiles "$v"))"
   # the floor project is outside the reactor; the build directory is per variant so that none reuses another's
   (cd bench/native-floor && JAVA_HOME=$graal "$REPO/mvnw" -q -B package $(profiles "$v") \
       -Dquarkus.native.graalvm-home="$graal" -Dfloor.build.directory="$OUT/build-$v" \
-      > "$OUT/build-$v.log" 2>&1) || { log "build of $v failed: $OUT/build-$v.log"; exit 1; }
+      > "$OUT/build-$v.log" 2>&1) || bench_die "build of $v failed: $OUT/build-$v.log"
   cp "$OUT/build-$v/native-floor-1-runner" "$OUT/$v"
 done
 
 # the floor's database: one table for its one entity (the variants only read it)
-(. bench/bench-env.sh
- BENCH_PSQL_DB=postgres bench_psql -qc "CREATE DATABASE keyturn_bench_floor" >/dev/null 2>&1 || true
- BENCH_PSQL_DB=keyturn_bench_floor bench_psql -qc "CREATE TABLE IF NOT EXISTS floor_items (id uuid PRIMARY KEY, name text)")
+BENCH_PSQL_DB=postgres bench_psql -c "CREATE DATABASE keyturn_bench_floor" >/dev/null 2>&1 || true
+BENCH_PSQL_DB=keyturn_bench_floor bench_psql -c "CREATE TABLE IF NOT EXISTS floor_items (id uuid PRIMARY KEY, name text)"
 
 # Keyturn's bench database, migrated once; the timed starts skip Flyway as replicas do
 export BENCH_DIR=/tmp/keyturn-bench/native-floor-keyturn KEYTURN_BENCH_PORT=8181 BENCH_DB=keyturn_bench_native_floor
@@ -63,7 +63,7 @@ time_one() { # name url -- command...
   # one more start for the parts of the RSS after ready
   "$@" > "$OUT/parts-$name.log" 2>&1 &
   local p=$!
-  for _ in $(seq 1 500); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ] && break; sleep 0.01; done
+  for _ in $(seq 1 500); do [ "$(bench_http_code "$url")" = 200 ] && break; sleep 0.01; done
   echo "{\"target\":\"$name\",\"rss_parts_mib\":\"$(rss_parts $p)\"}" | tee -a "$results"
   kill $p; wait $p 2>/dev/null || true
 }
@@ -74,4 +74,4 @@ done
 ( export KEYTURN_MIGRATE_AT_START=false; eval "$(bench/start-keyturn.sh env)"
   time_one keyturn "http://127.0.0.1:8181/q/health/ready" -- "$@" )
 echo "loadavg after: $(cat /proc/loadavg)" | tee -a "$OUT/run.txt"
-log "results: $results"
+bench_log "results: $results"
